@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ClosetConfig(AppConfig):
+    name = "closet"
+    verbose_name = "Closet"

@@ -1,0 +1,7 @@
+"""Every REST resource under /api/v1/. Each app keeps its routes in <app>/api/urls.py."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("closet.api.urls")),
+]

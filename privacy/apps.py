@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    name = "privacy"
+    verbose_name = "Privacy"
+
+    def ready(self) -> None:
+        from privacy import third_party  # noqa: F401  (declares other packages' models)
+        from privacy.registry import registry_validate
+
+        registry_validate()
