@@ -32,8 +32,10 @@ def test_a_phone_sees_the_landing_page_without_sideways_scrolling(live_server, c
 
 
 def test_signing_in_opens_the_closet(live_server, page, user, screenshot_dir):
-    ItemFactory(owner=user, name="Camel trench coat", category="outerwear", colour="camel")
-    ItemFactory(owner=user, name="White leather sneakers", category="shoes", colour="white")
+    ItemFactory(owner=user, name="Camel trench coat", category="outerwear", colour="camel", brand="COS")
+    ItemFactory(owner=user, name="White leather sneakers", category="shoes", colour="white", brand="Veja")
+    ItemFactory(owner=user, name="Striped Breton top", category="top", colour="navy and white", brand="Armor Lux")
+    ItemFactory(owner=user, name="Straight dark jeans", category="bottom", colour="indigo", brand="Levi's")
     page.goto(live_server.url + "/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
