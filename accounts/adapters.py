@@ -1,8 +1,65 @@
+"""allauth, extended where the product needs more: the age gate, the display name, and data minimisation for
+social sign-in (only name, e-mail and avatar are taken from a provider: ACC-1)."""
+
+from __future__ import annotations
+
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
-from django.conf import settings
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+# What we keep of a provider's answer: its account id and the three fields we use. Everything else a provider
+# sends (locale, hosted domain, given/family names, ...) is dropped before it is stored (see accounts.signals).
+PROVIDER_FIELDS_KEPT = ("sub", "id", "email", "email_verified", "name", "picture")
+AVATAR_DOWNLOAD_TIMEOUT = 5
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def is_open_for_signup(self, request) -> bool:
-        # Closed until the age gate exists: no account may be created without the minimum-age check (ACC-3).
-        return settings.SIGNUP_OPEN
+    def save_user(self, request, user, form, commit=True):
+        """Every sign-up (web, headless, social) comes through here after SignupDetailsForm validated the age.
+
+        The date of birth is not kept: only the time at which the minimum-age check passed.
+        """
+        details = form.cleaned_data
+        if details.get("display_name"):
+            user.display_name = details["display_name"].strip()
+        user.age_check_passed_at = timezone.now()
+        return super().save_user(request, user, form, commit=commit)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def populate_user(self, request, sociallogin, data):
+        """Copy only the e-mail address and the name from the provider (ACC-1)."""
+        user = sociallogin.user
+        user.email = (data.get("email") or "").strip().lower()
+        name = data.get("name") or " ".join(filter(None, (data.get("first_name"), data.get("last_name"))))
+        user.display_name = (name or "").strip()[:80]
+        return user
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form)
+        picture = (sociallogin.account.extra_data or {}).get("picture")
+        if picture:
+            self._copy_avatar(user, picture)
+        return user
+
+    def _copy_avatar(self, user, url: str) -> None:
+        """Fetch the provider's avatar once and store it through the same pipeline as uploads.
+
+        A provider that is slow or sends something that is not a picture leaves the profile without an avatar;
+        signing up never fails because of it.
+        """
+        from accounts.services import ImageRejected, profile_avatar_set
+
+        try:
+            with self.get_requests_session() as session:
+                response = session.get(url, timeout=AVATAR_DOWNLOAD_TIMEOUT)
+            response.raise_for_status()
+            profile_avatar_set(user=user, upload=response.content)
+        except ImageRejected as exc:
+            logger.warning("Provider avatar refused for user %s: %s", user.pk, exc.code)
+        except Exception as exc:  # network errors of any kind
+            logger.warning("Provider avatar not fetched for user %s: %s", user.pk, type(exc).__name__)

@@ -36,7 +36,7 @@ def _setup(var_dir: str) -> None:
 
 def _percentile(samples: list[float], pct: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def main() -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from closet.services import closet_item_create
 
@@ -30,7 +31,9 @@ def demo_account_ensure():
     user = User.objects.filter(email=DEMO_EMAIL).first()
     if user is not None:
         return user, False
-    user = User.objects.create_user(email=DEMO_EMAIL, password=DEMO_PASSWORD, display_name="Demo")
+    user = User.objects.create_user(
+        email=DEMO_EMAIL, password=DEMO_PASSWORD, display_name="Demo", age_check_passed_at=timezone.now()
+    )
     EmailAddress.objects.create(user=user, email=DEMO_EMAIL, verified=True, primary=True)
     for name, category, colour, brand in SAMPLE_CLOSET:
         closet_item_create(owner=user, name=name, category=category, colour=colour, brand=brand)

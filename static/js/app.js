@@ -17,4 +17,25 @@
       if (main && document.activeElement === document.body) main.focus({ preventScroll: true });
     }, 160);
   });
+
+  // Devices (Settings → Devices): tell the server this browser's time zone and screen size, once per browser
+  // session. Nothing else is sent, and only for signed-in people.
+  var reportUrl = document.body.getAttribute("data-device-report-url");
+  if (reportUrl && window.fetch && !window.sessionStorage.getItem("sc-device-reported")) {
+    var headers = { "Content-Type": "application/json" };
+    try {
+      var hx = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+      if (hx["X-CSRFToken"]) headers["X-CSRFToken"] = hx["X-CSRFToken"];
+    } catch (error) { /* no token: the server will refuse, which is fine */ }
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (error) { zone = ""; }
+    window.fetch(reportUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: headers,
+      body: JSON.stringify({ timezone: zone, screen: window.screen.width + "x" + window.screen.height }),
+    }).then(function (response) {
+      if (response.ok) window.sessionStorage.setItem("sc-device-reported", "1");
+    }).catch(function () { /* try again on the next page */ });
+  }
 })();

@@ -1,0 +1,9 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from accounts.api.views import DeviceViewSet, ProfileView
+
+router = SimpleRouter()
+router.register("devices", DeviceViewSet, basename="device")
+
+urlpatterns = [path("profile/", ProfileView.as_view(), name="profile"), *router.urls]
