@@ -81,8 +81,8 @@ def main() -> int:
         with CaptureQueriesContext(connection) as queries_200:
             client.get("/api/v1/items/?page_size=200")
         p95 = _percentile(samples, 95)
-        rows.append(("GET /api/v1/items/ (50 of %d), p50 ms" % args.items, statistics.median(samples), None))
-        rows.append(("GET /api/v1/items/ (50 of %d), p95 ms" % args.items, p95, 50.0))
+        rows.append((f"GET /api/v1/items/ (50 of {args.items}), p50 ms", statistics.median(samples), None))
+        rows.append((f"GET /api/v1/items/ (50 of {args.items}), p95 ms", p95, 50.0))
         rows.append(("queries per page, 50 vs 200 items", f"{len(queries_50)} vs {len(queries_200)}", None))
         constant_queries = len(queries_50) == len(queries_200)
 
