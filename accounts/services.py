@@ -8,13 +8,14 @@ import zoneinfo
 from datetime import timedelta
 from importlib import import_module
 
-from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -78,17 +79,18 @@ def device_new_alert_send(*, device: Device, request: HttpRequest | None = None)
     devices_url = request.build_absolute_uri(devices_path) if request else f"{settings.SITE_URL}{devices_path}"
     zone = profile_of(user).timezone or "UTC"
     signed_in_at = timezone.localtime(device.first_seen_at, zoneinfo.ZoneInfo(zone))
-    get_account_adapter(request).send_mail(
-        "accounts/email/new_device",
-        user.email,
-        {
-            "user": user,
-            "device_name": device.name,
-            "signed_in_at": signed_in_at,
-            "timezone_name": zone,
-            "devices_url": devices_url,
-        },
-    )
+    context = {
+        "user": user,
+        "device_name": device.name,
+        "signed_in_at": signed_in_at,
+        "timezone_name": zone,
+        "devices_url": devices_url,
+    }
+    # Rendered here rather than through allauth's adapter: this runs after the commit, outside allauth's request
+    # context.
+    subject = render_to_string("accounts/email/new_device_subject.txt", context).strip()
+    body = render_to_string("accounts/email/new_device_message.txt", context)
+    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [user.email])
 
 
 def device_touch(*, device_id: str, now=None) -> None:

@@ -326,7 +326,10 @@ DEVICE_COOKIE_MAX_AGE = 60 * 60 * 24 * 400  # the longest lifetime browsers allo
 # --- API --------------------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["core.api.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.api.authentication.SessionAuthentication",  # the browser, with CSRF
+        "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",  # apps
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "DEFAULT_THROTTLE_CLASSES": [

@@ -23,6 +23,7 @@ handler400 = "core.views.bad_request"
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
+handler429 = "core.views.too_many_requests"  # allauth's rate limits (sign-in, sign-up, codes)
 
 admin.site.site_header = "SesioCloset staff"
 admin.site.site_title = "SesioCloset staff"

@@ -92,6 +92,12 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return render(request, "403.html", status=403)
 
 
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return json_error_response(429, "throttled", "Too many attempts. Please wait a few minutes and try again.")
+    return render(request, "429.html", status=429)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
         return json_error_response(400, "bad_request", "The request could not be understood.")

@@ -1,4 +1,5 @@
 from drf_spectacular.authentication import SessionScheme
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication
 
 
@@ -17,3 +18,13 @@ class SessionAuthenticationScheme(SessionScheme):
     """Tells drf-spectacular that our subclass is still cookie-session authentication."""
 
     target_class = "core.api.authentication.SessionAuthentication"
+
+
+class XSessionTokenScheme(OpenApiAuthenticationExtension):
+    """App clients sign in through allauth headless (/_allauth/app/v1/) and send the session token it returns."""
+
+    target_class = "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication"
+    name = "appSessionToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "X-Session-Token"}
