@@ -32,11 +32,17 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def populate_user(self, request, sociallogin, data):
-        """Copy only the e-mail address and the name from the provider (ACC-1)."""
+        """Copy only the e-mail address and the name from the provider (ACC-1).
+
+        The name is the provider's own ``name`` claim when it has one: OpenID Connect orders it the way the person
+        writes it ("Puskás Ferenc"), which first name + last name would not. Apple sends only the two parts.
+        """
         user = sociallogin.user
         user.email = (data.get("email") or "").strip().lower()
-        name = data.get("name") or " ".join(filter(None, (data.get("first_name"), data.get("last_name"))))
-        user.display_name = (name or "").strip()[:80]
+        name = (sociallogin.account.extra_data or {}).get("name")
+        if not isinstance(name, str) or not name.strip():
+            name = " ".join(filter(None, (data.get("first_name"), data.get("last_name"))))
+        user.display_name = name.strip()[:80]
         return user
 
     def save_user(self, request, sociallogin, form=None):

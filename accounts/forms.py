@@ -2,12 +2,25 @@ from __future__ import annotations
 
 from datetime import date
 
+from allauth.core import context as allauth_context
+from allauth.socialaccount.internal.flows.signup import clear_pending_signup
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.utils import timezone
 
 from accounts.models import FIT_PREFERENCES, LOCALES, MEASUREMENT_FIELDS, VIBES, Profile, UnitSystem, User
+
+
+def age_gate_refusal_forget() -> None:
+    """Nothing about a person under the minimum age may stay with us (ACC-3).
+
+    A Google or Apple sign-up parks the provider's answer (name, e-mail, even its tokens) in the session while
+    the person fills in our form; when the age check fails, that is dropped at once, on the web and headless alike.
+    """
+    request = allauth_context.request
+    if request is not None and hasattr(request, "session"):
+        clear_pending_signup(request)
 
 
 def age_on(born: date, today: date) -> int:
@@ -42,6 +55,7 @@ class SignupDetailsForm(forms.Form):
         if born.year < 1900:
             raise forms.ValidationError("Please check the year of your date of birth.")
         if age_on(born, today) < settings.MINIMUM_AGE:
+            age_gate_refusal_forget()
             raise forms.ValidationError(
                 f"Sorry, SesioCloset is for people aged {settings.MINIMUM_AGE} and over, so we can't create an "
                 "account for you. We haven't kept anything you entered.",

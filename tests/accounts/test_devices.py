@@ -171,3 +171,23 @@ def test_the_api_lists_devices_and_signs_one_out(api_client, user):
 def test_another_users_devices_are_not_listed(api_client, other_user):
     DeviceFactory(owner=other_user)
     assert api_client.get("/api/v1/devices/").json()["count"] == 0
+
+
+def test_signing_out_everywhere_also_ends_app_session_tokens(client, user):
+    from rest_framework.test import APIClient
+
+    from accounts.services import account_sign_out_everywhere
+
+    signed_in = client.post(
+        "/_allauth/app/v1/auth/login",
+        json.dumps({"email": user.email, "password": PASSWORD}),
+        content_type="application/json",
+        headers={"X-Device-Id": "a" * 43},
+    )
+    token = signed_in.json()["meta"]["session_token"]
+    app = APIClient(headers={"X-Session-Token": token})
+    assert app.get("/api/v1/profile/").status_code == 200
+    assert Device.objects.get(owner=user).token_hash == device_token_hash("a" * 43)
+
+    account_sign_out_everywhere(user=user)
+    assert app.get("/api/v1/profile/").status_code == 401
