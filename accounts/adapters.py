@@ -3,10 +3,17 @@ social sign-in (only name, e-mail and avatar are taken from a provider: ACC-1)."
 
 from __future__ import annotations
 
+import base64
 import logging
+from functools import lru_cache
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -69,3 +76,25 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             logger.warning("Provider avatar refused for user %s: %s", user.pk, exc.code)
         except Exception as exc:  # network errors of any kind
             logger.warning("Provider avatar not fetched for user %s: %s", user.pk, type(exc).__name__)
+
+
+@lru_cache(maxsize=4)
+def _fernet(key_material: str) -> Fernet:
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"sesiocloset mfa secrets").derive(
+        key_material.encode()
+    )
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Two-factor secrets (the TOTP key, the recovery-code seed) are stored encrypted, not in the clear (SEC-2).
+
+    The key comes from MFA_ENCRYPTION_KEY (falling back to SECRET_KEY): rotating it makes enrolled authenticators
+    unreadable, so it is kept separate from SECRET_KEY in production.
+    """
+
+    def encrypt(self, text: str) -> str:
+        return _fernet(settings.MFA_ENCRYPTION_KEY).encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return _fernet(settings.MFA_ENCRYPTION_KEY).decrypt(encrypted_text.encode()).decode()

@@ -314,6 +314,8 @@ if env_str("APPLE_CLIENT_ID", ""):
         }
     ]
 
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_ENCRYPTION_KEY = env_str("MFA_ENCRYPTION_KEY", "") or SECRET_KEY
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SesioCloset"
 USERSESSIONS_TRACK_ACTIVITY = True
