@@ -65,3 +65,23 @@ def test_email_is_the_login_whatever_its_case(client):
     get_user_model().objects.create_user(email="Mixed.Case@Example.com", password="linen-coat-autumn-42")
     user = get_user_model().objects.get()
     assert user.email == "mixed.case@example.com"
+
+
+def test_a_new_email_address_replaces_the_old_one_only_once_verified(client, user, mailoutbox):
+    from allauth.account.models import EmailAddress
+
+    client.force_login(user)
+    response = client.post("/accounts/email/", {"action_add": "", "email": "alice.new@example.com"})
+    assert response.status_code == 302
+    (mail,) = mailoutbox
+    assert mail.to == ["alice.new@example.com"]
+    user.refresh_from_db()
+    assert user.email == "alice@example.com", "the address changed before it was verified"
+
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.body).group(1)
+    client.post(link)
+    user.refresh_from_db()
+    assert user.email == "alice.new@example.com"
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified")) == [
+        ("alice.new@example.com", True)
+    ]
