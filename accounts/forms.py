@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.utils import timezone
 
-from accounts.models import FIT_PREFERENCES, LOCALES, MEASUREMENT_FIELDS, VIBES, Profile, UnitSystem, User
+from accounts.models import FIT_PREFERENCES, LOCALES, PROFILE_FIELDS, VIBES, Profile, UnitSystem, User
 
 
 def age_gate_refusal_forget() -> None:
@@ -86,7 +86,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ("locale", "timezone", "unit_system", *MEASUREMENT_FIELDS, "shoe_size", "vibes", "fit_preferences")
+        fields = PROFILE_FIELDS
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -102,7 +102,7 @@ class ProfileForm(forms.ModelForm):
         return [c.strip() for c in self.cleaned_data["avoided_colours"].split(",") if c.strip()]
 
     def profile_changes(self) -> dict:
-        fields = ("locale", "timezone", "unit_system", *MEASUREMENT_FIELDS, "shoe_size", "vibes", "fit_preferences")
+        fields = PROFILE_FIELDS
         changes = {name: self.cleaned_data.get(name) for name in fields}
         changes["favourite_colours"] = self.cleaned_data["favourite_colours"]
         changes["avoided_colours"] = self.cleaned_data["avoided_colours"]

@@ -99,6 +99,9 @@ FIT_PREFERENCES = (
     "high-rise", "mid-rise", "wide-leg", "straight-leg", "tapered",
 )  # fmt: skip
 MEASUREMENT_FIELDS = ("height_cm", "chest_cm", "waist_cm", "hips_cm", "inseam_cm")
+LIST_FIELDS = ("vibes", "favourite_colours", "avoided_colours", "fit_preferences")
+# What a person may edit on their profile, in the order the API and forms show it (the avatar has its own path).
+PROFILE_FIELDS = ("locale", "timezone", "unit_system", *MEASUREMENT_FIELDS, "shoe_size", *LIST_FIELDS)
 
 
 def _measurement(verbose_name: str, maximum: int) -> models.DecimalField:

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from accounts.models import FIT_PREFERENCES, VIBES, Device, Profile, User
+from accounts.models import FIT_PREFERENCES, LIST_FIELDS, PROFILE_FIELDS, VIBES, Device, Profile, User
 from accounts.selectors import profile_of
 from core.images import ImageRejected, image_process
 from core.storage import private_files_delete_on_commit
@@ -149,21 +149,6 @@ def account_sign_out_everywhere(*, user: User) -> int:
 
 # --- Profile (ACC-5) ----------------------------------------------------------------------------------------
 
-PROFILE_FIELDS = (
-    "locale",
-    "timezone",
-    "unit_system",
-    "height_cm",
-    "chest_cm",
-    "waist_cm",
-    "hips_cm",
-    "inseam_cm",
-    "shoe_size",
-    "vibes",
-    "favourite_colours",
-    "avoided_colours",
-    "fit_preferences",
-)
 _LIST_VOCABULARIES = {"vibes": VIBES, "fit_preferences": FIT_PREFERENCES}
 _MAX_COLOURS = 12
 
@@ -192,7 +177,7 @@ def profile_update(*, user: User, display_name: str | None = None, **changes: ob
         raise ValueError(f"Not a profile field: {', '.join(sorted(unknown))}")
     profile = profile_of(user)
     for name, value in changes.items():
-        if name in ("vibes", "favourite_colours", "avoided_colours", "fit_preferences"):
+        if name in LIST_FIELDS:
             value = _clean_list(name, value)
         elif value is None and not profile._meta.get_field(name).null:
             value = ""

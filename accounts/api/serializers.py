@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from accounts.models import FIT_PREFERENCES, VIBES, Device, Profile
+from accounts.models import FIT_PREFERENCES, PROFILE_FIELDS, VIBES, Device, Profile
 from core.storage import private_url
 
 
@@ -18,26 +18,7 @@ class ProfileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Profile
-        fields = (
-            "email",
-            "display_name",
-            "avatar",
-            "avatar_url",
-            "locale",
-            "timezone",
-            "unit_system",
-            "height_cm",
-            "chest_cm",
-            "waist_cm",
-            "hips_cm",
-            "inseam_cm",
-            "shoe_size",
-            "vibes",
-            "favourite_colours",
-            "avoided_colours",
-            "fit_preferences",
-            "updated_at",
-        )
+        fields = ("email", "display_name", "avatar", "avatar_url", *PROFILE_FIELDS, "updated_at")
         read_only_fields = ("updated_at",)
 
     def get_avatar_url(self, profile: Profile) -> str | None:
