@@ -59,9 +59,11 @@ def main() -> int:
         settings.ALLOWED_HOSTS = ["testserver"]
         settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []
         owner = User.objects.create_user(email="bench@example.com", password="bench-password-1")
+        from closet.models import Category
+
+        tops = Category.objects.get(slug="tops")
         Item.objects.bulk_create(
-            Item(owner=owner, name=f"Garment {n}", category="top", colour="navy", brand="Arket")
-            for n in range(args.items)
+            Item(owner=owner, name=f"Garment {n}", category=tops, brand="Arket") for n in range(args.items)
         )
         client = Client()
         client.force_login(owner)

@@ -1,9 +1,14 @@
+"""The closet's HTML routes: /closet/, /outfits/, /plan/, /stats/. Each area keeps its views in closet/views/."""
+
 from django.urls import path
 
-from closet import views
+from closet.views import items
 
 app_name = "closet"
 urlpatterns = [
-    path("", views.ItemListView.as_view(), name="item-list"),
-    path("items/<uuid:pk>/", views.ItemDetailView.as_view(), name="item-detail"),
+    path("closet/", items.ItemListView.as_view(), name="item-list"),
+    path("closet/items/new/", items.ItemCreateView.as_view(), name="item-create"),
+    path("closet/items/<uuid:pk>/", items.ItemDetailView.as_view(), name="item-detail"),
+    path("closet/items/<uuid:pk>/edit/", items.ItemUpdateView.as_view(), name="item-update"),
+    path("closet/items/<uuid:pk>/delete/", items.ItemDeleteView.as_view(), name="item-delete"),
 ]

@@ -9,7 +9,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("files/<path:name>", core_views.private_file, name="private-file"),
-    path("closet/", include("closet.urls")),
+    path("", include("closet.urls")),
     path("settings/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from closet.models import Category, Colour
 from closet.services import closet_item_create
 
 DEMO_EMAIL = "demo@sesiocloset.local"
 DEMO_PASSWORD = "sesio-demo-closet"  # noqa: S105 (a published demo credential for the local profile)
 
 SAMPLE_CLOSET = [
-    ("Navy wool blazer", "outerwear", "navy", "Arket"),
-    ("White oxford shirt", "top", "white", "Uniqlo"),
-    ("Striped Breton top", "top", "navy and white", "Armor Lux"),
-    ("Camel trench coat", "outerwear", "camel", "COS"),
-    ("Straight dark jeans", "bottom", "indigo", "Levi's"),
-    ("Pleated midi skirt", "bottom", "olive", "& Other Stories"),
-    ("Black slip dress", "one_piece", "black", ""),
-    ("White leather sneakers", "shoes", "white", "Veja"),
-    ("Brown Chelsea boots", "shoes", "brown", "Blundstone"),
-    ("Tan crossbody bag", "bag", "tan", ""),
+    # name, subcategory slug, colour slugs, brand, price (EUR), seasons
+    ("Navy wool blazer", "blazers", ["navy"], "Arket", "189.00", ["autumn", "winter", "spring"]),
+    ("White oxford shirt", "shirts-blouses", ["white"], "Uniqlo", "39.90", ["spring", "summer", "autumn"]),
+    ("Striped Breton top", "t-shirts", ["navy", "white"], "Armor Lux", "65.00", ["spring", "summer"]),
+    ("Camel trench coat", "coats", ["camel"], "COS", "225.00", ["autumn", "spring"]),
+    ("Straight dark jeans", "jeans", ["denim"], "Levi's", "110.00", ["spring", "autumn", "winter"]),
+    ("Pleated midi skirt", "skirts", ["olive"], "& Other Stories", "79.00", ["spring", "summer"]),
+    ("Black slip dress", "dresses", ["black"], "", "95.00", ["summer"]),
+    ("White leather sneakers", "sneakers", ["white"], "Veja", "120.00", ["spring", "summer", "autumn"]),
+    ("Brown Chelsea boots", "boots", ["brown"], "Blundstone", "199.00", ["autumn", "winter"]),
+    ("Tan crossbody bag", "handbags", ["camel"], "", "140.00", ["spring", "summer", "autumn", "winter"]),
 ]
 
 
@@ -35,6 +39,17 @@ def demo_account_ensure():
         email=DEMO_EMAIL, password=DEMO_PASSWORD, display_name="Demo", age_check_passed_at=timezone.now()
     )
     EmailAddress.objects.create(user=user, email=DEMO_EMAIL, verified=True, primary=True)
-    for name, category, colour, brand in SAMPLE_CLOSET:
-        closet_item_create(owner=user, name=name, category=category, colour=colour, brand=brand)
+    for name, subcategory_slug, colour_slugs, brand, price, seasons in SAMPLE_CLOSET:
+        subcategory = Category.objects.select_related("parent").get(slug=subcategory_slug)
+        closet_item_create(
+            owner=user,
+            name=name,
+            category=subcategory.parent,
+            subcategory=subcategory,
+            colours=Colour.objects.filter(slug__in=colour_slugs),
+            brand=brand,
+            price=Decimal(price),
+            currency="EUR",
+            seasons=seasons,
+        )
     return user, True

@@ -30,6 +30,29 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _builtin_taxonomy(request):
+    """The categories and colours a migration loads are wiped by transactional tests' flush; put them back."""
+    if not (
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    ) and not request.node.get_closest_marker("django_db"):
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+    from closet.models import Category, Colour
+    from closet.taxonomy import taxonomy_load
+
+    if not Category.objects.exists():
+        taxonomy_load(Category, Colour)
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+        or {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
 @pytest.fixture
 def user(db):
     return UserFactory(email="alice@example.com", display_name="Alice")

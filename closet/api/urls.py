@@ -1,8 +1,12 @@
+"""The closet's REST routes. Each area keeps its views in closet/api/<area>.py."""
+
 from rest_framework.routers import SimpleRouter
 
-from closet.api.views import ItemViewSet
+from closet.api import items
 
 router = SimpleRouter()
-router.register("items", ItemViewSet, basename="item")
+router.register("items", items.ItemViewSet, basename="item")
+router.register("categories", items.CategoryViewSet, basename="category")
+router.register("colours", items.ColourViewSet, basename="colour")
 
-urlpatterns = router.urls
+urlpatterns = [*router.urls]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.accounts.factories import PASSWORD
-from tests.closet.factories import ItemFactory
+from tests.closet.factories import ItemFactory, category, colour
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,10 +32,13 @@ def test_a_phone_sees_the_landing_page_without_sideways_scrolling(live_server, c
 
 
 def test_signing_in_opens_the_closet(live_server, page, user, screenshot_dir):
-    ItemFactory(owner=user, name="Camel trench coat", category="outerwear", colour="camel", brand="COS")
-    ItemFactory(owner=user, name="White leather sneakers", category="shoes", colour="white", brand="Veja")
-    ItemFactory(owner=user, name="Striped Breton top", category="top", colour="navy and white", brand="Armor Lux")
-    ItemFactory(owner=user, name="Straight dark jeans", category="bottom", colour="indigo", brand="Levi's")
+    for name, slug, colours, brand in [
+        ("Camel trench coat", "outerwear", ["camel"], "COS"),
+        ("White leather sneakers", "shoes", ["white"], "Veja"),
+        ("Striped Breton top", "tops", ["navy", "white"], "Armor Lux"),
+        ("Straight dark jeans", "bottoms", ["denim"], "Levi's"),
+    ]:
+        ItemFactory(owner=user, name=name, category=category(slug), colours=[colour(c) for c in colours], brand=brand)
     page.goto(live_server.url + "/accounts/login/")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)

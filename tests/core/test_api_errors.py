@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
-from closet.api.views import ItemViewSet
+from closet.api.items import ItemViewSet
 from core.views import server_error
 from tests.accounts.factories import PASSWORD
 from tests.closet.factories import ItemFactory

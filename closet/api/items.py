@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+
+from closet import services
+from closet.models import SEASONS, Category, Colour, Item
+from closet.selectors import category_list, colour_list, item_list, items_with_wear_stats
+from closet.selectors.items import item_needs_wash
+from core.api.viewsets import OwnerScopedModelViewSet
+from core.storage import private_url
+
+
+class TagNamesField(serializers.ListField):
+    """Tags by name: written as a list of words, read from the item's tags."""
+
+    child = serializers.CharField(max_length=40)
+
+    def to_representation(self, tags) -> list[str]:
+        return [tag.name for tag in tags.all()]
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.filter(parent__isnull=True))
+    subcategory = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Category.objects.filter(parent__isnull=False), required=False, allow_null=True
+    )
+    colours = serializers.SlugRelatedField(many=True, slug_field="slug", queryset=Colour.objects.all(), required=False)
+    tags = TagNamesField(required=False, max_length=30)
+    seasons = serializers.ListField(child=serializers.ChoiceField(choices=SEASONS), required=False)
+    wear_count = serializers.IntegerField(read_only=True, help_text="From the wear log.")
+    last_worn_on = serializers.DateField(read_only=True, allow_null=True)
+    cost_per_wear = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, allow_null=True)
+    wears_since_wash = serializers.IntegerField(read_only=True)
+    needs_wash = serializers.SerializerMethodField()
+    photo_url = serializers.SerializerMethodField(help_text="The primary photo's thumbnail: a signed, expiring link.")
+
+    class Meta:
+        model = Item
+        fields = (
+            "id", "name", "category", "subcategory", "colours", "pattern", "material", "brand", "size", "seasons",
+            "formality", "warmth", "price", "currency", "purchase_date", "source", "status", "wash_interval",
+            "last_washed_on", "tags", "notes", "wear_count", "last_worn_on", "cost_per_wear", "wears_since_wash",
+            "needs_wash", "photo_url", "created_at", "updated_at",
+        )  # fmt: skip
+        read_only_fields = ("id", "source", "created_at", "updated_at")
+
+    def get_needs_wash(self, item: Item) -> bool:
+        return item_needs_wash(item)
+
+    def get_photo_url(self, item: Item) -> str | None:
+        photos = getattr(item, "primary_photos", None)
+        if photos and photos[0].thumbnail:
+            return private_url(photos[0].thumbnail.name)
+        return None
+
+
+ITEM_EXAMPLE = OpenApiExample(
+    "A coat",
+    value={
+        "name": "Camel wool coat",
+        "category": "outerwear",
+        "subcategory": "coats",
+        "colours": ["camel"],
+        "seasons": ["autumn", "winter"],
+        "formality": 4,
+        "warmth": 5,
+        "price": "249.00",
+        "currency": "EUR",
+        "tags": ["work", "favourite"],
+    },
+    request_only=True,
+)
+
+
+@extend_schema_view(
+    create=extend_schema(examples=[ITEM_EXAMPLE]), partial_update=extend_schema(examples=[ITEM_EXAMPLE])
+)
+class ItemViewSet(OwnerScopedModelViewSet):
+    """Garments in the signed-in user's closet, with wear counts, last worn and cost per wear from the wear log."""
+
+    selector = item_list
+    serializer_class = ItemSerializer
+    lookup_value_regex = "[0-9a-f-]{36}"
+
+    def filter_queryset(self, queryset):
+        return items_with_wear_stats(super().filter_queryset(queryset))
+
+    def perform_create(self, serializer: ItemSerializer) -> None:
+        try:
+            item = services.closet_item_create(owner=self.request.user, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        serializer.instance = items_with_wear_stats(item_list(user=self.request.user)).get(pk=item.pk)
+
+    def perform_update(self, serializer: ItemSerializer) -> None:
+        try:
+            services.closet_item_update(item=serializer.instance, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        serializer.instance = items_with_wear_stats(item_list(user=self.request.user)).get(pk=serializer.instance.pk)
+
+    def perform_destroy(self, instance: Item) -> None:
+        services.closet_item_delete(item=instance)
+
+
+class SubcategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ("slug", "name")
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    subcategories = SubcategorySerializer(many=True, source="children")
+
+    class Meta:
+        model = Category
+        fields = ("slug", "name", "kind", "subcategories")
+
+
+class ColourSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Colour
+        fields = ("slug", "name", "hex", "is_neutral")
+
+
+class CategoryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The garment taxonomy (shared by everyone; staff extend it in the admin)."""
+
+    serializer_class = CategorySerializer
+    permission_classes = [AllowAny]
+    pagination_class = None
+
+    def get_queryset(self):
+        return category_list()
+
+
+class ColourViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The named colour palette."""
+
+    serializer_class = ColourSerializer
+    permission_classes = [AllowAny]
+    pagination_class = None
+
+    def get_queryset(self):
+        return colour_list()
