@@ -30,6 +30,12 @@ class ItemSerializer(serializers.ModelSerializer):
     )
     colours = serializers.SlugRelatedField(many=True, slug_field="slug", queryset=Colour.objects.all(), required=False)
     tags = TagNamesField(required=False, max_length=30)
+    currency = serializers.RegexField(
+        r"^[A-Za-z]{3}$",
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": "A three-letter code such as EUR."},
+    )
     seasons = serializers.ListField(child=serializers.ChoiceField(choices=SEASONS), required=False)
     wear_count = serializers.IntegerField(read_only=True, help_text="From the wear log.")
     last_worn_on = serializers.DateField(read_only=True, allow_null=True)
@@ -47,6 +53,9 @@ class ItemSerializer(serializers.ModelSerializer):
             "needs_wash", "photo_url", "created_at", "updated_at",
         )  # fmt: skip
         read_only_fields = ("id", "source", "created_at", "updated_at")
+
+    def validate_currency(self, value: str) -> str:
+        return value.upper()
 
     def get_needs_wash(self, item: Item) -> bool:
         return item_needs_wash(item)
