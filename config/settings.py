@@ -396,6 +396,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.private_storage_orphans_sweep",
         "schedule": crontab(minute=17, hour=3),
     },
+    "consent-events-purge": {"task": "privacy.tasks.consent_events_purge", "schedule": crontab(minute=41, hour=3)},
 }
 # A file younger than this is never called an orphan: its row may still be on its way to being committed.
 ORPHAN_FILE_GRACE = timedelta(hours=env_int("ORPHAN_FILE_GRACE_HOURS", 24, minimum=1))
@@ -417,3 +418,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Privacy ----------------------------------------------------------------------------------------------
+
+# How long the events of a withdrawn or refused consent are kept as proof (CON-2, STO-5: up to 24 months).
+CONSENT_RETENTION_DAYS = env_int("CONSENT_RETENTION_DAYS", 730, minimum=1)
+CONSENT_VISITOR_COOKIE = "sc_visitor"

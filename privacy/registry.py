@@ -51,9 +51,10 @@ class DataCategory(StrEnum):
 class Retention:
     """How long rows are kept. ``days`` counts from the datetime field ``after``."""
 
-    kind: str  # "account_lifetime" | "days"
+    kind: str  # "account_lifetime" | "days" | "rule"
     days: int | None = None
     after: str | None = None
+    rule: str = ""
 
     @classmethod
     def account_lifetime(cls) -> Retention:
@@ -65,9 +66,16 @@ class Retention:
             raise ValueError("Retention days cannot be negative.")
         return cls(kind="days", days=days, after=after)
 
+    @classmethod
+    def custom(cls, rule: str) -> Retention:
+        """A rule a sweep applies that is more than "N days after a date"; ``rule`` says it in plain words."""
+        return cls(kind="rule", rule=rule)
+
     def describe(self) -> str:
         if self.kind == "account_lifetime":
             return "Kept while the account exists."
+        if self.kind == "rule":
+            return self.rule
         return f"Deleted {self.days} days after {self.after.replace('_', ' ')}."
 
 

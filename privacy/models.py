@@ -1,0 +1,144 @@
+"""The consent log: append-only, tamper-evident proof of every consent given, refused or withdrawn (CON-2)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+
+from privacy.registry import DataCategory, Erasure, Export, Retention, personal_data
+
+
+class Choice(models.TextChoices):
+    GRANTED = "granted", "Granted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    DECLINED = "declined", "Declined"
+
+
+class Method(models.TextChoices):
+    SETTINGS = "settings", "Privacy settings"
+    BANNER = "banner", "Cookie banner"
+    SIGNUP = "signup", "Sign-up form"
+    GPC = "gpc", "Global Privacy Control signal"
+    UNSUBSCRIBE = "unsubscribe", "Unsubscribe link"
+    PRIVACY_REQUEST = "privacy_request", "Privacy request"
+    STAFF = "staff", "Staff, on the person's behalf"
+    STORE_CONNECTION = "store_connection", "Store connection screen"
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Web"
+    API = "api", "API"
+    EMAIL = "email", "E-mail"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Consent events are never changed or deleted in bulk, except by the retention purge."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Consent events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Consent events are append-only; only the retention purge removes them.")
+
+    def _retention_purge(self) -> int:
+        """The one way events leave the log: privacy.services.consent_events_purge, after the retention period."""
+        return super().delete()[0]
+
+
+@personal_data(
+    category=DataCategory.CONSENT,
+    owner="user",
+    retention=Retention.custom(
+        "Kept while the consent stands; a withdrawn or refused purpose's events are deleted 24 months after the "
+        "choice (CONSENT_RETENTION_DAYS)."
+    ),
+    export=Export.rows(exclude=("hash", "previous_hash")),
+    erasure=Erasure.keep(
+        legal_basis="Proof of consent (GDPR art. 7(1)): kept up to 24 months after withdrawal, then purged. On "
+        "account erasure the link to the person is cut; only a keyed pseudonym remains."
+    ),
+    description="Every consent you gave, refused or withdrew: for what, under which wording, how and when, with "
+    "the request's origin and a shortened IP address.",
+)
+class ConsentEvent(models.Model):
+    # The subject is a keyed pseudonym ("u:..." for an account, "v:..." for a visitor before signing in): the proof
+    # survives the account's erasure without naming the person. The hash chain runs per subject and purpose, so
+    # the retention purge can remove a withdrawn purpose's chain whole without breaking any other.
+    subject_key = models.CharField(max_length=80)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="consent_events"
+    )
+    purpose = models.CharField(max_length=64)
+    notice_version = models.CharField(max_length=32)
+    notice_digest = models.CharField(max_length=64)
+    choice = models.CharField(max_length=10, choices=Choice.choices)
+    method = models.CharField(max_length=20, choices=Method.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    origin = models.CharField(max_length=200, blank=True)
+    ip_truncated = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField()
+    previous_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("id",)
+        indexes = [
+            models.Index(fields=("subject_key", "purpose", "-id"), name="privacy_consent_current"),
+            models.Index(fields=("created_at",)),
+            models.Index(fields=("user", "-id")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose}: {self.choice} ({self.method}, {self.created_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None or not self._state.adding:
+            raise PermissionError("Consent events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Consent events are append-only; only the retention purge removes them.")
+
+    def chained_fields(self) -> dict:
+        """What the hash covers: every field of the proof, and the previous event's hash."""
+        return {
+            "subject": self.subject_key,
+            "purpose": self.purpose,
+            "notice_version": self.notice_version,
+            "notice_digest": self.notice_digest,
+            "choice": self.choice,
+            "method": self.method,
+            "channel": self.channel,
+            "origin": self.origin,
+            "ip": self.ip_truncated,
+            "at": self.created_at.isoformat(),
+            "previous": self.previous_hash,
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(self.chained_fields(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@personal_data(
+    category=DataCategory.CONSENT,
+    owner="user",
+    retention=Retention.account_lifetime(),
+    export=Export.rows(),
+    erasure=Erasure.delete(),
+    description="The link between choices you made on the cookie banner before signing in and your account.",
+)
+class ConsentSubjectLink(models.Model):
+    """A visitor who signs in: their earlier choices count for the account, without rewriting any event."""
+
+    visitor_key = models.CharField(max_length=80, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_links")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.visitor_key} → {self.user_id}"

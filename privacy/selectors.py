@@ -1,0 +1,101 @@
+"""Reads of the privacy app: the current state of each consent, and the history behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from django.db.models import F, Max, OuterRef, QuerySet, Subquery
+
+from privacy.models import Choice, ConsentEvent, ConsentSubjectLink
+from privacy.purposes import PURPOSES
+from privacy.services import consent_subject_key
+
+
+def consent_given(user, purpose: str) -> bool:
+    """Whether ``user``'s consent for ``purpose`` stands right now: one indexed query on the chain's last link.
+
+    Every code path that depends on a consent asks this at the moment it acts, so a withdrawal takes effect at once.
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    latest = (
+        ConsentEvent.objects.filter(subject_key=consent_subject_key(user=user), purpose=purpose)
+        .order_by("-id")
+        .values_list("choice", flat=True)
+        .first()
+    )
+    return latest == Choice.GRANTED
+
+
+def consent_given_by_visitor(visitor_id: str | None, purpose: str) -> bool:
+    if not visitor_id:
+        return False
+    latest = (
+        ConsentEvent.objects.filter(subject_key=consent_subject_key(visitor_id=visitor_id), purpose=purpose)
+        .order_by("-id")
+        .values_list("choice", flat=True)
+        .first()
+    )
+    return latest == Choice.GRANTED
+
+
+def consent_latest_events(*, subject_key: str) -> dict[str, ConsentEvent]:
+    """Each purpose's latest event for one subject."""
+    latest_ids = (
+        ConsentEvent.objects.filter(subject_key=subject_key).values("purpose").annotate(last=Max("id")).values("last")
+    )
+    return {event.purpose: event for event in ConsentEvent.objects.filter(id__in=Subquery(latest_ids))}
+
+
+def consent_states(user) -> list[dict]:
+    """Every purpose with its current state for the privacy centre: granted or not, and the event behind it."""
+    latest = consent_latest_events(subject_key=consent_subject_key(user=user))
+    states = []
+    for purpose in PURPOSES.values():
+        event = latest.get(purpose.key)
+        states.append(
+            {
+                "purpose": purpose,
+                "granted": event is not None and event.choice == Choice.GRANTED,
+                "event": event,
+            }
+        )
+    return states
+
+
+def consent_history(user) -> QuerySet[ConsentEvent]:
+    """Everything the log holds about this person: their account's events and those made before they signed in."""
+    visitor_keys = ConsentSubjectLink.objects.filter(user=user).values_list("visitor_key", flat=True)
+    keys = [consent_subject_key(user=user), *visitor_keys]
+    return ConsentEvent.objects.filter(subject_key__in=keys).order_by("id")
+
+
+def consent_chains_expired(*, cutoff: datetime) -> Iterator[tuple[str, str]]:
+    """(subject, purpose) pairs whose latest event is a withdrawal or refusal made before ``cutoff``."""
+    latest = ConsentEvent.objects.filter(subject_key=OuterRef("subject_key"), purpose=OuterRef("purpose")).order_by(
+        "-id"
+    )
+    rows = (
+        ConsentEvent.objects.annotate(
+            latest_id=Subquery(latest.values("id")[:1]),
+        )
+        .filter(id=F("latest_id"), choice__in=[Choice.WITHDRAWN, Choice.DECLINED], created_at__lt=cutoff)
+        .values_list("subject_key", "purpose")
+    )
+    yield from rows.iterator()
+
+
+def consent_chain_breaks() -> list[str]:
+    """Every place where the log does not add up: an edited event (its hash no longer matches its fields) or a
+    removed or reordered one (its link to the previous hash is broken). Empty when the log is intact."""
+    problems = []
+    last_hash: dict[tuple[str, str], str] = {}
+    for event in ConsentEvent.objects.order_by("id").iterator(chunk_size=2000):
+        chain = (event.subject_key, event.purpose)
+        if event.compute_hash() != event.hash:
+            problems.append(f"event {event.pk}: its content does not match its hash (edited)")
+        if event.previous_hash != last_hash.get(chain, ""):
+            problems.append(f"event {event.pk}: does not follow the previous event of its chain (removed or moved)")
+        last_hash[chain] = event.hash
+    return problems

@@ -1,0 +1,132 @@
+"""Writes of the privacy app: the consent log (append-only, hash-chained) and its retention purge."""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from privacy.models import Channel, Choice, ConsentEvent, ConsentSubjectLink, Method
+from privacy.purposes import purpose_get
+
+
+def consent_subject_key(*, user=None, visitor_id: str | None = None) -> str:
+    """A keyed pseudonym for the subject of consent events: the proof outlives the account without naming it."""
+    if user is not None:
+        return "u:" + salted_hmac("privacy.consent.user", str(user.pk)).hexdigest()[:40]
+    if visitor_id:
+        return "v:" + salted_hmac("privacy.consent.visitor", visitor_id).hexdigest()[:40]
+    raise ValueError("A consent event needs a user or a visitor id.")
+
+
+def ip_truncate(address: str | None) -> str:
+    """Keep only the network part of an IP address (/24 for IPv4, /48 for IPv6): enough to show where a
+    request came from, not who sent it."""
+    if not address:
+        return ""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def _request_origin(request: HttpRequest | None) -> tuple[str, str]:
+    if request is None:
+        return "", ""
+    origin = f"{request.get_host()}{request.path}"[:200]
+    return origin, ip_truncate(request.META.get("REMOTE_ADDR"))
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    purpose: str,
+    choice: str,
+    method: str,
+    channel: str,
+    user=None,
+    visitor_id: str | None = None,
+    request: HttpRequest | None = None,
+    at: datetime | None = None,
+) -> ConsentEvent:
+    """Append one consent event, chained to the subject's previous event for the same purpose.
+
+    Raises LookupError for an unknown purpose and ValueError for an unknown choice, method or channel: nothing is
+    written then. The notice recorded is the purpose's current one: the words the person was shown.
+    """
+    notice = purpose_get(purpose).notice
+    if choice not in Choice.values or method not in Method.values or channel not in Channel.values:
+        raise ValueError(f"Unknown choice, method or channel: {choice!r}, {method!r}, {channel!r}.")
+    subject = consent_subject_key(user=user, visitor_id=visitor_id)
+    # Lock the chain's last link so two simultaneous choices cannot fork it.
+    previous = (
+        ConsentEvent.objects.select_for_update().filter(subject_key=subject, purpose=purpose).order_by("-id").first()
+    )
+    origin, ip = _request_origin(request)
+    event = ConsentEvent(
+        subject_key=subject,
+        user=user,
+        purpose=purpose,
+        notice_version=notice.version,
+        notice_digest=notice.digest,
+        choice=choice,
+        method=method,
+        channel=channel,
+        origin=origin,
+        ip_truncated=ip,
+        created_at=at or timezone.now(),
+        previous_hash=previous.hash if previous else "",
+    )
+    event.hash = event.compute_hash()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def consent_visitor_merge(*, visitor_id: str, user, request: HttpRequest | None = None) -> list[ConsentEvent]:
+    """When a visitor signs in, the choices they made before count for the account: each purpose's latest choice
+    is appended to the account's log (unless the account made a newer one). No event is rewritten."""
+    from privacy.selectors import consent_latest_events
+
+    visitor_key = consent_subject_key(visitor_id=visitor_id)
+    if ConsentSubjectLink.objects.filter(visitor_key=visitor_key).exists():
+        return []
+    ConsentSubjectLink.objects.create(visitor_key=visitor_key, user=user)
+    account_latest = consent_latest_events(subject_key=consent_subject_key(user=user))
+    merged = []
+    for purpose, event in consent_latest_events(subject_key=visitor_key).items():
+        newer = account_latest.get(purpose)
+        if newer is not None and newer.created_at >= event.created_at:
+            continue
+        merged.append(
+            consent_record(
+                purpose=purpose,
+                choice=event.choice,
+                method=event.method,
+                channel=event.channel,
+                user=user,
+                request=request,
+            )  # fmt: skip
+        )
+    return merged
+
+
+def consent_events_purge(*, now: datetime | None = None, days: int | None = None) -> int:
+    """Delete the whole chain of a (subject, purpose) whose latest choice is a withdrawal or refusal older than the
+    retention period (CON-2). Granted consents are kept as long as they stand. Returns how many events went."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=days if days is not None else settings.CONSENT_RETENTION_DAYS)
+    from privacy.selectors import consent_chains_expired
+
+    deleted = 0
+    for subject_key, purpose in consent_chains_expired(cutoff=cutoff):
+        with transaction.atomic():
+            deleted += ConsentEvent.objects.filter(subject_key=subject_key, purpose=purpose)._retention_purge()
+    return deleted
