@@ -113,7 +113,7 @@ def consent_visitor_merge(*, visitor_id: str, user, request: HttpRequest | None 
                 channel=event.channel,
                 user=user,
                 request=request,
-            )  # fmt: skip
+            )
         )
     return merged
 
