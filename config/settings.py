@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "django_filters",
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -96,6 +97,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.DeviceMiddleware",
+    "privacy.middleware.ConsentMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -113,6 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "privacy.context_processors.cookie_banner",
             ],
         },
     },

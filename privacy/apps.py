@@ -6,7 +6,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy"
 
     def ready(self) -> None:
-        from privacy import third_party  # noqa: F401  (declares other packages' models)
+        from privacy import signals, third_party  # noqa: F401  (receivers; declarations of other packages' models)
         from privacy.registry import registry_validate
 
         registry_validate()

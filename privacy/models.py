@@ -142,3 +142,26 @@ class ConsentSubjectLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visitor_key} → {self.user_id}"
+
+
+@personal_data(
+    category=DataCategory.USAGE,
+    owner="user",
+    retention=Retention.days_after(365, after="created_at"),
+    export=Export.rows(exclude=("subject_key",)),
+    erasure=Erasure.delete(),
+    description="First-party usage counts (which page or feature was opened, when), recorded only with your "
+    "analytics consent and deleted after 12 months.",
+)
+class UsageEvent(models.Model):
+    """One page view, recorded only under the analytics consent (CON-3) and kept 12 months (RET-2)."""
+
+    subject_key = models.CharField(max_length=80)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="usage_events"
+    )
+    view_name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.view_name} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -130,3 +130,42 @@ def consent_events_purge(*, now: datetime | None = None, days: int | None = None
         with transaction.atomic():
             deleted += ConsentEvent.objects.filter(subject_key=subject_key, purpose=purpose)._retention_purge()
     return deleted
+
+
+def cookie_choice_make(*, request: HttpRequest, analytics: bool, method: str = Method.BANNER):
+    """Record a banner choice (or a GPC opt-out) in the consent log, for the account when signed in and for the
+    browser's visitor id otherwise; returns the choice to store in the browser's cookie."""
+    from privacy.cookies import CookieChoice, cookie_choice_read, visitor_id_new
+
+    previous = cookie_choice_read(request)
+    visitor_id = previous.visitor_id if previous else visitor_id_new()
+    user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
+    subject = {"user": user} if user else {"visitor_id": visitor_id}
+    consent_record(
+        purpose="analytics",
+        choice=Choice.GRANTED if analytics else Choice.DECLINED,
+        method=method,
+        channel=Channel.WEB,
+        request=request,
+        **subject,
+    )
+    if method == Method.GPC and user is not None:
+        from privacy.selectors import consent_given
+
+        if consent_given(user, "marketing_email"):
+            consent_record(
+                purpose="marketing_email", choice=Choice.WITHDRAWN, method=Method.GPC, channel=Channel.WEB,
+                request=request, user=user,
+            )  # fmt: skip
+    return CookieChoice(visitor_id=visitor_id, analytics=analytics, gpc=method == Method.GPC)
+
+
+def usage_event_record(*, request: HttpRequest, view_name: str) -> None:
+    """Count one page view; called only when the analytics consent stands (privacy.middleware)."""
+    from privacy.cookies import cookie_choice_read
+    from privacy.models import UsageEvent
+
+    user = request.user if request.user.is_authenticated else None
+    choice = cookie_choice_read(request)
+    subject = consent_subject_key(user=user, visitor_id=choice.visitor_id if choice else None)
+    UsageEvent.objects.create(subject_key=subject, user=user, view_name=view_name[:100])
