@@ -11,7 +11,7 @@ urlpatterns = [
     path("files/<path:name>", core_views.private_file, name="private-file"),
     path("", include("closet.urls")),
     path("settings/", include("accounts.urls")),
-    path("privacy/", include("privacy.urls")),
+    path("", include("privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),

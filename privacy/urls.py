@@ -4,5 +4,8 @@ from privacy import views
 
 app_name = "privacy"
 urlpatterns = [
-    path("cookies/", views.cookie_choice, name="cookie-choice"),
+    path("privacy/cookies/", views.cookie_choice, name="cookie-choice"),
+    path("settings/privacy/", views.privacy_centre, name="centre"),
+    path("settings/privacy/history.json", views.consent_history_download, name="history-download"),
+    path("settings/privacy/<str:purpose>/", views.consent_toggle, name="consent-toggle"),
 ]

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from privacy.cookies import cookie_choice_write
-from privacy.models import Method
-from privacy.services import cookie_choice_make
+from privacy.models import Channel, Choice, Method
+from privacy.purposes import purpose_get
+from privacy.selectors import consent_history, consent_states
+from privacy.services import consent_record, cookie_choice_make
 
 
 @require_POST
@@ -25,4 +29,60 @@ def cookie_choice(request: HttpRequest) -> HttpResponse:
             target = "/"
         response = redirect(target)
     cookie_choice_write(request, response, choice)
+    return response
+
+
+@login_required
+def privacy_centre(request: HttpRequest) -> HttpResponse:
+    """Settings → Privacy: every purpose, its state, what it means, and the history behind it (CON-1)."""
+    history = consent_history(request.user)
+    return render(
+        request,
+        "privacy/settings_privacy.html",
+        {"states": consent_states(request.user), "history": history.order_by("-id")[:50], "tab": "privacy"},
+    )
+
+
+@login_required
+@require_POST
+def consent_toggle(request: HttpRequest, purpose: str) -> HttpResponse:
+    """Give or withdraw one consent: one click either way."""
+    decision = request.POST.get("choice")
+    if decision not in (Choice.GRANTED, Choice.WITHDRAWN):
+        messages.error(request, "Choose to give or to withdraw the consent.")
+        return redirect("privacy:centre")
+    try:
+        consent_record(
+            user=request.user, purpose=purpose, choice=decision, method=Method.SETTINGS, channel=Channel.WEB,
+            request=request,
+        )  # fmt: skip
+    except LookupError:
+        messages.error(request, "There is no such consent.")
+        return redirect("privacy:centre")
+    title = purpose_get(purpose).title
+    messages.success(request, f"{title}: {'on' if decision == Choice.GRANTED else 'off'}. Recorded just now.")
+    return redirect("privacy:centre")
+
+
+@login_required
+def consent_history_download(request: HttpRequest) -> HttpResponse:
+    """The person's whole consent history as a JSON file."""
+    events = [
+        {
+            "purpose": e.purpose,
+            "choice": e.choice,
+            "method": e.method,
+            "channel": e.channel,
+            "notice_version": e.notice_version,
+            "notice_text": (
+                purpose_get(e.purpose).notice_version(e.notice_version) or purpose_get(e.purpose).notice
+            ).text,
+            "origin": e.origin,
+            "ip_truncated": e.ip_truncated,
+            "at": e.created_at.isoformat(),
+        }
+        for e in consent_history(request.user)
+    ]
+    response = JsonResponse({"consent_history": events}, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="sesiocloset-consent-history.json"'
     return response

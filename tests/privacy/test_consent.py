@@ -209,3 +209,39 @@ class TestConsentApi:
     def test_history_is_only_ever_your_own(self, api_client, other_user):
         _grant(other_user)
         assert api_client.get("/api/v1/consents/history/").json() == []
+
+
+@pytest.mark.promise("CON-1")
+class TestPrivacyCentre:
+    def test_the_page_shows_every_purpose_with_its_state_and_meaning(self, client, user):
+        _grant(user, "analytics")
+        client.force_login(user)
+        html = client.get("/settings/privacy/").content.decode()
+        for title in ("Location", "AI uploads", "Body photos", "News by e-mail", "Usage analytics"):
+            assert title in html
+        assert html.count("Turn off") == 1 and html.count("Turn on") == 4
+        assert "Explicit consent" in html
+
+    def test_one_click_gives_and_one_click_withdraws(self, client, user):
+        client.force_login(user)
+        client.post("/settings/privacy/location/", {"choice": "granted"})
+        assert consent_given(user, "location")
+        response = client.post("/settings/privacy/location/", {"choice": "withdrawn"})
+        assert response.status_code == 302
+        assert not consent_given(user, "location")
+        event = ConsentEvent.objects.order_by("-id").first()
+        assert (event.method, event.channel) == ("settings", "web")
+
+    def test_an_unknown_purpose_or_choice_changes_nothing(self, client, user):
+        client.force_login(user)
+        client.post("/settings/privacy/telepathy/", {"choice": "granted"})
+        client.post("/settings/privacy/location/", {"choice": "perhaps"})
+        assert not ConsentEvent.objects.exists()
+
+    def test_the_history_downloads_as_json_with_the_words_shown(self, client, user):
+        _grant(user, "marketing_email")
+        client.force_login(user)
+        response = client.get("/settings/privacy/history.json")
+        assert response["Content-Disposition"].startswith("attachment")
+        (event,) = response.json()["consent_history"]
+        assert event["purpose"] == "marketing_email" and "unsubscribe" in event["notice_text"]
