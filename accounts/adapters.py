@@ -34,7 +34,24 @@ class AccountAdapter(DefaultAccountAdapter):
         if details.get("display_name"):
             user.display_name = details["display_name"].strip()
         user.age_check_passed_at = timezone.now()
-        return super().save_user(request, user, form, commit=commit)
+        user = super().save_user(request, user, form, commit=commit)
+        if commit and "marketing_email" in details:
+            self._record_marketing_choice(request, user, granted=bool(details["marketing_email"]))
+        return user
+
+    def _record_marketing_choice(self, request, user, *, granted: bool) -> None:
+        """The sign-up asked (unticked by default, CON-4); what the person answered is proof either way."""
+        from privacy.models import Channel, Choice, Method
+        from privacy.services import consent_record
+
+        consent_record(
+            user=user,
+            purpose="marketing_email",
+            choice=Choice.GRANTED if granted else Choice.DECLINED,
+            method=Method.SIGNUP,
+            channel=Channel.API if request.path.startswith("/_allauth/") else Channel.WEB,
+            request=request,
+        )
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

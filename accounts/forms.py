@@ -47,6 +47,13 @@ class SignupDetailsForm(forms.Form):
         },
     )
 
+    marketing_email = forms.BooleanField(
+        required=False,
+        initial=False,
+        label="Send me SesioCloset news by e-mail",
+        help_text="Optional. Every e-mail has a one-click unsubscribe link, and you can change this in Settings.",
+    )
+
     def clean_date_of_birth(self) -> date:
         born = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()

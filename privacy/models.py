@@ -165,3 +165,65 @@ class UsageEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.view_name} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class NewsletterStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+
+
+class Newsletter(models.Model):
+    """A marketing e-mail composed by staff in the admin; sent only to people whose consent stands at send time."""
+
+    subject = models.CharField(max_length=150)
+    body = models.TextField(help_text="Plain text. The unsubscribe link is added to every copy.")
+    status = models.CharField(max_length=10, choices=NewsletterStatus.choices, default=NewsletterStatus.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+@personal_data(
+    category=DataCategory.ACCOUNT,
+    owner="user",
+    retention=Retention.days_after(730, after="sent_at"),
+    export=Export.rows(exclude=("token_nonce",)),
+    erasure=Erasure.delete(),
+    description="Which newsletters were sent to you and whether you unsubscribed from one.",
+)
+class NewsletterDelivery(models.Model):
+    """One newsletter sent to one person: makes sending idempotent and each unsubscribe link single-use."""
+
+    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="newsletter_deliveries")
+    token_nonce = models.CharField(max_length=32)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("newsletter", "user"), name="privacy_newsletter_once")]
+
+    def __str__(self) -> str:
+        return f"{self.newsletter} → {self.user_id}"
+
+
+@personal_data(
+    category=DataCategory.ACCOUNT,
+    owner="user",
+    retention=Retention.account_lifetime(),
+    export=Export.rows(),
+    erasure=Erasure.delete(),
+    description="Which kinds of e-mail you want: account service messages and outfit reminders. Security "
+    "e-mails are always sent; marketing follows your consent.",
+)
+class NotificationPreferences(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True)
+    account_service = models.BooleanField(default=True, help_text="Receipts, export ready, request updates.")
+    outfit_reminders = models.BooleanField(default=False, help_text="A morning nudge on days you planned an outfit.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Notifications of {self.user_id}"

@@ -99,3 +99,26 @@ def consent_chain_breaks() -> list[str]:
             problems.append(f"event {event.pk}: does not follow the previous event of its chain (removed or moved)")
         last_hash[chain] = event.hash
     return problems
+
+
+def marketing_recipients():
+    """Active accounts whose latest marketing_email choice is "granted", in one query."""
+    from django.contrib.auth import get_user_model
+
+    latest_choice = (
+        ConsentEvent.objects.filter(user=OuterRef("pk"), purpose="marketing_email").order_by("-id").values("choice")[:1]
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .annotate(marketing_choice=Subquery(latest_choice))
+        .filter(marketing_choice=Choice.GRANTED)
+        .order_by("pk")
+    )
+
+
+def notification_preferences_of(user):
+    """The person's e-mail preferences; defaults (service e-mails on, reminders off) until they change them."""
+    from privacy.models import NotificationPreferences
+
+    return NotificationPreferences.objects.filter(user=user).first() or NotificationPreferences(user=user)

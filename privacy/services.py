@@ -169,3 +169,113 @@ def usage_event_record(*, request: HttpRequest, view_name: str) -> None:
     choice = cookie_choice_read(request)
     subject = consent_subject_key(user=user, visitor_id=choice.visitor_id if choice else None)
     UsageEvent.objects.create(subject_key=subject, user=user, view_name=view_name[:100])
+
+
+# --- Marketing e-mail (CON-4) -----------------------------------------------------------------------------
+
+_UNSUBSCRIBE_SALT = "privacy.unsubscribe"
+UNSUBSCRIBE_TOKEN_MAX_AGE = 60 * 60 * 24 * 365
+
+
+class UnsubscribeTokenInvalid(ValueError):
+    """The link was not made by us (forged or mangled)."""
+
+
+class UnsubscribeTokenUsed(ValueError):
+    """The link was already used: the person is already unsubscribed; nothing changes."""
+
+
+def unsubscribe_token_make(delivery) -> str:
+    from django.core import signing
+
+    return signing.dumps({"d": delivery.pk, "n": delivery.token_nonce}, salt=_UNSUBSCRIBE_SALT, compress=True)
+
+
+@transaction.atomic
+def unsubscribe_token_use(token: str, *, request: HttpRequest | None = None):
+    """Withdraw the marketing consent of the person a newsletter link was sent to: no sign-in needed (RFC 8058).
+
+    The token is signed (a forged one raises UnsubscribeTokenInvalid) and single-use (a replayed one raises
+    UnsubscribeTokenUsed); neither changes anything.
+    """
+    from django.core import signing
+
+    from privacy.models import NewsletterDelivery
+
+    try:
+        data = signing.loads(token, salt=_UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_TOKEN_MAX_AGE)
+        delivery = NewsletterDelivery.objects.select_for_update().get(pk=data["d"], token_nonce=data["n"])
+    except (signing.BadSignature, KeyError, TypeError, NewsletterDelivery.DoesNotExist) as exc:
+        raise UnsubscribeTokenInvalid("This unsubscribe link is not valid.") from exc
+    if delivery.unsubscribed_at is not None:
+        raise UnsubscribeTokenUsed("This link was already used: you are unsubscribed.")
+    delivery.unsubscribed_at = timezone.now()
+    delivery.save(update_fields=["unsubscribed_at"])
+    consent_record(
+        user=delivery.user,
+        purpose="marketing_email",
+        choice=Choice.WITHDRAWN,
+        method=Method.UNSUBSCRIBE,
+        channel=Channel.EMAIL,
+        request=request,
+    )
+    return delivery
+
+
+def newsletter_send(*, newsletter_id: int) -> int:
+    """Send a newsletter to everyone whose marketing consent stands at the moment their copy is sent.
+
+    Each copy carries List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) and a visible link. Idempotent: a
+    retried task skips people who already got this newsletter. Returns how many copies were sent this time.
+    """
+    import secrets
+
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from privacy.models import Newsletter, NewsletterDelivery, NewsletterStatus
+    from privacy.selectors import consent_given, marketing_recipients
+
+    newsletter = Newsletter.objects.filter(pk=newsletter_id).first()
+    if newsletter is None or newsletter.status == NewsletterStatus.SENT:
+        return 0
+    Newsletter.objects.filter(pk=newsletter.pk).update(status=NewsletterStatus.SENDING)
+    sent = 0
+    for user in marketing_recipients().exclude(newsletter_deliveries__newsletter=newsletter).iterator():
+        if not consent_given(user, "marketing_email"):  # asked again right before this copy: withdrawal wins
+            continue
+        delivery = NewsletterDelivery.objects.create(
+            newsletter=newsletter, user=user, token_nonce=secrets.token_hex(16)
+        )
+        url = settings.SITE_URL + reverse("privacy:unsubscribe", args=[unsubscribe_token_make(delivery)])
+        body = render_to_string(
+            "privacy/email/newsletter.txt", {"newsletter": newsletter, "user": user, "unsubscribe_url": url}
+        )
+        message = EmailMessage(
+            subject=newsletter.subject,
+            body=body,
+            to=[user.email],
+            headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        )
+        message.send()
+        sent += 1
+    Newsletter.objects.filter(pk=newsletter.pk).update(status=NewsletterStatus.SENT, sent_at=timezone.now())
+    return sent
+
+
+def newsletter_send_enqueue(*, newsletter) -> None:
+    """Staff pressed "send": the Celery task does the sending, once the newsletter row is committed."""
+    from privacy.tasks import newsletter_send as task
+
+    transaction.on_commit(lambda: task.delay(newsletter.pk))
+
+
+@transaction.atomic
+def notification_preferences_update(*, user, account_service: bool, outfit_reminders: bool):
+    from privacy.models import NotificationPreferences
+
+    preferences, _ = NotificationPreferences.objects.update_or_create(
+        user=user, defaults={"account_service": account_service, "outfit_reminders": outfit_reminders}
+    )
+    return preferences

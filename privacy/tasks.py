@@ -6,3 +6,10 @@ def consent_events_purge() -> None:
     from privacy.services import consent_events_purge as purge
 
     purge()
+
+
+@shared_task
+def newsletter_send(newsletter_id: int) -> None:
+    from privacy.services import newsletter_send as send
+
+    send(newsletter_id=newsletter_id)

@@ -7,5 +7,7 @@ urlpatterns = [
     path("privacy/cookies/", views.cookie_choice, name="cookie-choice"),
     path("settings/privacy/", views.privacy_centre, name="centre"),
     path("settings/privacy/history.json", views.consent_history_download, name="history-download"),
+    path("settings/privacy/notifications/", views.notification_preferences, name="notifications"),
     path("settings/privacy/<str:purpose>/", views.consent_toggle, name="consent-toggle"),
+    path("privacy/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -5,13 +5,21 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from privacy.cookies import cookie_choice_write
 from privacy.models import Channel, Choice, Method
 from privacy.purposes import purpose_get
-from privacy.selectors import consent_history, consent_states
-from privacy.services import consent_record, cookie_choice_make
+from privacy.selectors import consent_history, consent_states, notification_preferences_of
+from privacy.services import (
+    UnsubscribeTokenInvalid,
+    UnsubscribeTokenUsed,
+    consent_record,
+    cookie_choice_make,
+    notification_preferences_update,
+    unsubscribe_token_use,
+)
 
 
 @require_POST
@@ -39,7 +47,12 @@ def privacy_centre(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "privacy/settings_privacy.html",
-        {"states": consent_states(request.user), "history": history.order_by("-id")[:50], "tab": "privacy"},
+        {
+            "states": consent_states(request.user),
+            "history": history.order_by("-id")[:50],
+            "notifications": notification_preferences_of(request.user),
+            "tab": "privacy",
+        },
     )
 
 
@@ -86,3 +99,32 @@ def consent_history_download(request: HttpRequest) -> HttpResponse:
     response = JsonResponse({"consent_history": events}, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="sesiocloset-consent-history.json"'
     return response
+
+
+@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no cookies and no CSRF token
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a confirmation button (so link scanners cannot unsubscribe anybody); POST unsubscribes."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405)
+    context = {"token": token}
+    if request.method == "POST":
+        try:
+            unsubscribe_token_use(token, request=request)
+        except UnsubscribeTokenInvalid as exc:
+            return render(request, "privacy/unsubscribe.html", {**context, "error": str(exc)}, status=400)
+        except UnsubscribeTokenUsed as exc:
+            return render(request, "privacy/unsubscribe.html", {**context, "already": str(exc)}, status=409)
+        return render(request, "privacy/unsubscribe.html", {**context, "done": True})
+    return render(request, "privacy/unsubscribe.html", context)
+
+
+@login_required
+@require_POST
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    notification_preferences_update(
+        user=request.user,
+        account_service=request.POST.get("account_service") == "on",
+        outfit_reminders=request.POST.get("outfit_reminders") == "on",
+    )
+    messages.success(request, "Your e-mail preferences are saved.")
+    return redirect("privacy:centre")

@@ -245,3 +245,16 @@ class TestPrivacyCentre:
         assert response["Content-Disposition"].startswith("attachment")
         (event,) = response.json()["consent_history"]
         assert event["purpose"] == "marketing_email" and "unsubscribe" in event["notice_text"]
+
+
+def test_notification_preferences_are_per_category_and_security_stays_on(client, user):
+    from privacy.selectors import notification_preferences_of
+
+    client.force_login(user)
+    assert notification_preferences_of(user).account_service is True
+    assert notification_preferences_of(user).outfit_reminders is False
+    html = client.get("/settings/privacy/").content.decode()
+    assert "Security alerts" in html and "checked disabled" in html
+    client.post("/settings/privacy/notifications/", {"outfit_reminders": "on"})
+    preferences = notification_preferences_of(user)
+    assert (preferences.account_service, preferences.outfit_reminders) == (False, True)
