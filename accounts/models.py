@@ -178,3 +178,38 @@ class Device(models.Model):
     @property
     def name(self) -> str:
         return device_name(self.user_agent)
+
+
+class LocationPrecision(models.TextChoices):
+    APPROXIMATE = "approximate", "Approximate (city or region)"
+    PRECISE = "precise", "Precise (from my browser)"
+
+
+@personal_data(
+    category=DataCategory.PROFILE,
+    owner="user",
+    retention=Retention.custom("Kept only while the location consent stands; withdrawing it deletes it at once."),
+    export=Export.rows(),
+    erasure=Erasure.delete(),
+    description="Where you are, for weather-aware outfit ideas: a city or region, or a position your browser gave, "
+    "only if you allowed it.",
+)
+class Location(models.Model):
+    """CON-5: off by default; approximate or precise by the person's choice; exists only under the consent."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True)
+    precision = models.CharField(max_length=12, choices=LocationPrecision.choices)
+    place = models.CharField(max_length=120, blank=True, help_text="City or region, e.g. Helsinki.")
+    # Precise positions are kept to 3 decimals (about 100 m): enough for the weather, no more.
+    latitude = models.DecimalField(
+        max_digits=6, decimal_places=3, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+    )  # fmt: skip
+    longitude = models.DecimalField(
+        max_digits=7, decimal_places=3, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+    )  # fmt: skip
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.place or f"{self.latitude}, {self.longitude}"

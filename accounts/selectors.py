@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.models import Device, Profile, User
+from accounts.models import Device, Location, Profile, User
 
 
 def profile_of(user: User) -> Profile:
@@ -17,3 +17,7 @@ def profile_of(user: User) -> Profile:
 
 def device_list(*, user: User) -> QuerySet[Device]:
     return Device.objects.filter(owner=user)
+
+
+def location_of(user: User) -> Location | None:
+    return Location.objects.filter(user=user).first()

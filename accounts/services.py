@@ -6,6 +6,7 @@ import re
 import secrets
 import zoneinfo
 from datetime import timedelta
+from decimal import Decimal
 from importlib import import_module
 
 from allauth.usersessions.models import UserSession
@@ -20,7 +21,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from accounts.models import FIT_PREFERENCES, LIST_FIELDS, PROFILE_FIELDS, VIBES, Device, Profile, User
+from accounts.models import (
+    FIT_PREFERENCES,
+    LIST_FIELDS,
+    PROFILE_FIELDS,
+    VIBES,
+    Device,
+    Location,
+    LocationPrecision,
+    Profile,
+    User,
+)
 from accounts.selectors import profile_of
 from core.images import ImageRejected, image_process
 from core.storage import private_files_delete_on_commit
@@ -216,6 +227,45 @@ def profile_avatar_clear(*, user: User) -> Profile:
     profile.save()
     private_files_delete_on_commit(old_name)
     return profile
+
+
+# --- Location (CON-5) ---------------------------------------------------------------------------------------
+
+
+class ConsentRequired(PermissionError):
+    """The feature needs a consent the person has not given (or has withdrawn)."""
+
+
+@transaction.atomic
+def location_set(*, user: User, precision: str, place: str = "", latitude=None, longitude=None) -> Location:
+    """Store where the person is, only while the location consent stands; approximate means a place name only,
+    precise means a position rounded to about 100 m."""
+    from privacy.selectors import consent_given
+
+    if not consent_given(user, "location"):
+        raise ConsentRequired("Turn on Location in Settings → Privacy first.")
+    if precision == LocationPrecision.APPROXIMATE:
+        if not place.strip():
+            raise ValidationError({"place": "Name a city or region."})
+        values = {"place": place.strip()[:120], "latitude": None, "longitude": None}
+    elif precision == LocationPrecision.PRECISE:
+        if latitude is None or longitude is None:
+            raise ValidationError({"latitude": "A precise location needs a latitude and a longitude."})
+        values = {
+            "place": place.strip()[:120],
+            "latitude": Decimal(str(latitude)).quantize(Decimal("0.001")),
+            "longitude": Decimal(str(longitude)).quantize(Decimal("0.001")),
+        }
+    else:
+        raise ValidationError({"precision": "Choose approximate or precise."})
+    location = Location(user=user, precision=precision, **values)
+    location.full_clean(exclude=["user"])
+    location.save()
+    return location
+
+
+def location_delete(*, user: User) -> None:
+    Location.objects.filter(user=user).delete()
 
 
 __all__ = [

@@ -8,7 +8,8 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from accounts.adapters import PROVIDER_FIELDS_KEPT
-from accounts.services import SESSION_DEVICE_KEY, device_sign_in
+from accounts.services import SESSION_DEVICE_KEY, device_sign_in, location_delete
+from privacy.signals import consent_withdrawn
 
 
 @receiver(user_logged_in)
@@ -27,3 +28,10 @@ def social_account_keep_only_needed_fields(sender, instance: SocialAccount, **kw
     """Data minimisation at the point of storage: allauth saves a provider's answer on sign-up and again on every
     sign-in, so the trimming happens here, where every path passes (ACC-1)."""
     instance.extra_data = {k: v for k, v in (instance.extra_data or {}).items() if k in PROVIDER_FIELDS_KEPT}
+
+
+@receiver(consent_withdrawn)
+def location_forget_on_withdrawal(sender, user, purpose: str, **kwargs) -> None:
+    """CON-5: the location exists only while its consent stands."""
+    if purpose == "location":
+        location_delete(user=user)

@@ -16,9 +16,10 @@ from django.views.generic import DeleteView
 from accounts import services
 from accounts.forms import ProfileForm
 from accounts.models import Device
-from accounts.selectors import device_list, profile_of
+from accounts.selectors import device_list, location_of, profile_of
 from core.images import ImageRejected
 from core.views import OwnerScopedObjectMixin
+from privacy.selectors import consent_given
 
 
 class ProfileView(LoginRequiredMixin, View):
@@ -52,9 +53,15 @@ class ProfileView(LoginRequiredMixin, View):
         return self._render(form, profile_of(request.user), status=400)
 
     def _render(self, form: ProfileForm, profile, status: int = 200) -> HttpResponse:
-        return render(
-            self.request, self.template_name, {"form": form, "profile": profile, "tab": "profile"}, status=status
-        )
+        user = self.request.user
+        context = {
+            "form": form,
+            "profile": profile,
+            "tab": "profile",
+            "location": location_of(user),
+            "location_allowed": consent_given(user, "location"),
+        }
+        return render(self.request, self.template_name, context, status=status)
 
 
 @login_required
@@ -124,4 +131,34 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def settings_home(request: HttpRequest) -> HttpResponse:
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def location(request: HttpRequest) -> HttpResponse:
+    """Set or forget the location from Settings → Profile (approximate place, or the browser's position)."""
+    if request.POST.get("forget"):
+        services.location_delete(user=request.user)
+        messages.success(request, "Your location is forgotten.")
+        return redirect("accounts:profile")
+    try:
+        services.location_set(
+            user=request.user,
+            precision=request.POST.get("precision", ""),
+            place=request.POST.get("place", ""),
+            latitude=request.POST.get("latitude") or None,
+            longitude=request.POST.get("longitude") or None,
+        )
+    except services.ConsentRequired as exc:
+        messages.error(request, str(exc))
+    except (ValidationError, ArithmeticError, ValueError) as exc:
+        detail = (
+            "; ".join(m for msgs in exc.message_dict.values() for m in msgs)
+            if isinstance(exc, ValidationError)
+            else "Not a position."
+        )
+        messages.error(request, f"Location not saved: {detail}")
+    else:
+        messages.success(request, "Your location is saved.")
     return redirect("accounts:profile")

@@ -86,6 +86,10 @@ def consent_record(
     )
     event.hash = event.compute_hash()
     event.save()
+    if user is not None and choice != Choice.GRANTED:
+        from privacy.signals import consent_withdrawn
+
+        consent_withdrawn.send(sender=ConsentEvent, user=user, purpose=purpose)
     return event
 
 

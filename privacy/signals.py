@@ -1,7 +1,12 @@
 from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from privacy.services import consent_visitor_merge
+
+# Sent after a withdrawal or refusal is recorded for a signed-in person: ``user`` and ``purpose``. Features whose
+# data exists only under a consent (location, body photos, ...) delete it in their receivers, in the same
+# transaction as the withdrawal.
+consent_withdrawn = Signal()
 
 
 @receiver(user_logged_in)

@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, mixins, status
+from rest_framework import generics, mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts import services
 from accounts.api.serializers import DeviceReportSerializer, DeviceSerializer, ProfileSerializer
-from accounts.selectors import device_list, profile_of
+from accounts.models import LocationPrecision
+from accounts.selectors import device_list, location_of, profile_of
 from core.api.viewsets import OwnerScopedViewSet
 from core.images import ImageRejected
 
@@ -68,4 +70,39 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Des
             )
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LocationSerializer(serializers.Serializer):
+    precision = serializers.ChoiceField(choices=LocationPrecision.choices)
+    place = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
+    longitude = serializers.DecimalField(max_digits=10, decimal_places=6, required=False, allow_null=True, default=None)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class LocationView(APIView):
+    """Your location for weather-aware ideas (CON-5): only with the location consent; DELETE forgets it."""
+
+    @extend_schema(responses=LocationSerializer)
+    def get(self, request):
+        location = location_of(request.user)
+        if location is None:
+            raise NotFound("No location is stored.")
+        return Response(LocationSerializer(location).data)
+
+    @extend_schema(request=LocationSerializer, responses=LocationSerializer)
+    def put(self, request):
+        serializer = LocationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            location = services.location_set(user=request.user, **serializer.validated_data)
+        except services.ConsentRequired as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        return Response(LocationSerializer(location).data)
+
+    def delete(self, request):
+        services.location_delete(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

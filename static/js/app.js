@@ -38,4 +38,19 @@
       if (response.ok) window.sessionStorage.setItem("sc-device-reported", "1");
     }).catch(function () { /* try again on the next page */ });
   }
+
+  // Settings → Profile: "Use my precise location" asks the browser only when the person presses the button.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-precise-location]");
+    if (!button || !navigator.geolocation) return;
+    var form = button.closest("[data-location-form]");
+    navigator.geolocation.getCurrentPosition(function (position) {
+      form.elements.latitude.value = position.coords.latitude.toFixed(3);
+      form.elements.longitude.value = position.coords.longitude.toFixed(3);
+      var precision = document.createElement("input");
+      precision.type = "hidden"; precision.name = "precision"; precision.value = "precise";
+      form.appendChild(precision);
+      form.submit();
+    });
+  });
 })();
