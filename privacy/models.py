@@ -227,3 +227,48 @@ class NotificationPreferences(models.Model):
 
     def __str__(self) -> str:
         return f"Notifications of {self.user_id}"
+
+
+class PolicyKind(models.TextChoices):
+    PRIVACY = "privacy", "Privacy policy"
+    TERMS = "terms", "Terms of use"
+
+
+class PolicyVersion(models.Model):
+    """One version of the privacy policy or the terms (POL-1). Published versions are never edited: a change is a
+    new version. A material change is published at least 30 days before it takes effect, and announced."""
+
+    kind = models.CharField(max_length=10, choices=PolicyKind.choices)
+    version = models.CharField(max_length=20)
+    body = models.TextField(help_text="Plain text; blank lines separate paragraphs; lines starting '## ' are headings.")
+    summary_of_changes = models.TextField(blank=True)
+    material = models.BooleanField(default=False, help_text="Changes what we do with people's data: announce it.")
+    effective_on = models.DateField()
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("kind", "-effective_on")
+        constraints = [models.UniqueConstraint(fields=("kind", "version"), name="privacy_policy_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.version}"
+
+
+@personal_data(
+    category=DataCategory.CONSENT,
+    owner="user",
+    retention=Retention.account_lifetime(),
+    export=Export.rows(),
+    erasure=Erasure.delete(),
+    description="When you acknowledged an announced change of the privacy policy or terms.",
+)
+class PolicyAcknowledgement(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policy_acks")
+    policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="acknowledgements")
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("user", "policy"), name="privacy_policy_ack_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} acknowledged {self.policy}"

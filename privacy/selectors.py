@@ -122,3 +122,32 @@ def notification_preferences_of(user):
     from privacy.models import NotificationPreferences
 
     return NotificationPreferences.objects.filter(user=user).first() or NotificationPreferences(user=user)
+
+
+def policy_current(kind: str = "privacy", *, today=None):
+    """The version in force today: the latest published one whose effective date has come."""
+    from django.utils import timezone
+
+    from privacy.models import PolicyVersion
+
+    today = today or timezone.localdate()
+    return (
+        PolicyVersion.objects.filter(kind=kind, published_at__isnull=False, effective_on__lte=today)
+        .order_by("-effective_on", "-published_at")
+        .first()
+    )
+
+
+def policy_versions(kind: str = "privacy"):
+    from privacy.models import PolicyVersion
+
+    return PolicyVersion.objects.filter(kind=kind, published_at__isnull=False).order_by("-effective_on")
+
+
+def policy_changes_to_acknowledge(user):
+    """Published material changes this person has not acknowledged yet, for the in-app notice."""
+    from privacy.models import PolicyVersion
+
+    if user is None or not user.is_authenticated:
+        return PolicyVersion.objects.none()
+    return PolicyVersion.objects.filter(published_at__isnull=False, material=True).exclude(acknowledgements__user=user)

@@ -283,3 +283,61 @@ def notification_preferences_update(*, user, account_service: bool, outfit_remin
         user=user, defaults={"account_service": account_service, "outfit_reminders": outfit_reminders}
     )
     return preferences
+
+
+# --- Policies (POL-1) -------------------------------------------------------------------------------------
+
+MATERIAL_CHANGE_NOTICE_DAYS = 30
+
+
+@transaction.atomic
+def policy_publish(*, policy, now: datetime | None = None):
+    """Publish a policy version. A material change must take effect at least 30 days after publication; it is
+    then announced to every active account by e-mail (and in the app until acknowledged)."""
+    from django.core.exceptions import ValidationError
+
+    now = now or timezone.now()
+    if policy.published_at is not None:
+        raise ValidationError("This version is already published; publish a new version instead.")
+    earliest = timezone.localdate(now) + timedelta(days=MATERIAL_CHANGE_NOTICE_DAYS)
+    if policy.material and policy.effective_on < earliest:
+        raise ValidationError(
+            f"A material change must take effect at least {MATERIAL_CHANGE_NOTICE_DAYS} days after it is "
+            f"published: on {earliest:%-d %B %Y} at the earliest."
+        )
+    policy.published_at = now
+    policy.save(update_fields=["published_at"])
+    if policy.material:
+        from privacy.tasks import policy_announce
+
+        transaction.on_commit(lambda: policy_announce.delay(policy.pk))
+    return policy
+
+
+def policy_announce(*, policy_id: int) -> int:
+    """E-mail every active account about a published material change (a service notice, not marketing)."""
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from privacy.models import PolicyVersion
+
+    policy = PolicyVersion.objects.filter(pk=policy_id, published_at__isnull=False).first()
+    if policy is None:
+        return 0
+    url = settings.SITE_URL + reverse("privacy:policy")
+    sent = 0
+    for user in get_user_model().objects.filter(is_active=True).iterator():
+        body = render_to_string("privacy/email/policy_change.txt", {"policy": policy, "user": user, "url": url})
+        subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Our {policy.get_kind_display().lower()} changes"
+        send_mail(subject, body, None, [user.email])
+        sent += 1
+    return sent
+
+
+def policy_acknowledge(*, user, policy):
+    from privacy.models import PolicyAcknowledgement
+
+    acknowledgement, _ = PolicyAcknowledgement.objects.get_or_create(user=user, policy=policy)
+    return acknowledgement

@@ -13,3 +13,10 @@ def newsletter_send(newsletter_id: int) -> None:
     from privacy.services import newsletter_send as send
 
     send(newsletter_id=newsletter_id)
+
+
+@shared_task
+def policy_announce(policy_id: int) -> None:
+    from privacy.services import policy_announce as announce
+
+    announce(policy_id=policy_id)

@@ -4,6 +4,9 @@ from privacy import views
 
 app_name = "privacy"
 urlpatterns = [
+    path("privacy/", views.policy, name="policy"),
+    path("privacy/versions/<str:version>/", views.policy, name="policy-version"),
+    path("privacy/changes/<int:pk>/acknowledge/", views.policy_acknowledge_view, name="policy-acknowledge"),
     path("privacy/cookies/", views.cookie_choice, name="cookie-choice"),
     path("settings/privacy/", views.privacy_centre, name="centre"),
     path("settings/privacy/history.json", views.consent_history_download, name="history-download"),

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -11,13 +12,21 @@ from django.views.decorators.http import require_POST
 from privacy.cookies import cookie_choice_write
 from privacy.models import Channel, Choice, Method
 from privacy.purposes import purpose_get
-from privacy.selectors import consent_history, consent_states, notification_preferences_of
+from privacy.selectors import (
+    consent_history,
+    consent_states,
+    notification_preferences_of,
+    policy_changes_to_acknowledge,
+    policy_current,
+    policy_versions,
+)
 from privacy.services import (
     UnsubscribeTokenInvalid,
     UnsubscribeTokenUsed,
     consent_record,
     cookie_choice_make,
     notification_preferences_update,
+    policy_acknowledge,
     unsubscribe_token_use,
 )
 
@@ -128,3 +137,39 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     )
     messages.success(request, "Your e-mail preferences are saved.")
     return redirect("privacy:centre")
+
+
+def policy(request: HttpRequest, version: str | None = None) -> HttpResponse:
+    """/privacy/: the policy in force (or a past or announced version), its history, and what we keep, table by
+    table, generated from the privacy registry (DESIGN.md idea 2)."""
+    from privacy.registry import registered_entries
+
+    versions = list(policy_versions("privacy"))
+    current = policy_current("privacy")
+    shown = next((v for v in versions if v.version == version), None) if version else current
+    if version and shown is None:
+        raise Http404("No such version of the policy.")
+    upcoming = [v for v in versions if v.effective_on > timezone.localdate()]
+    return render(
+        request,
+        "privacy/policy.html",
+        {
+            "policy": shown,
+            "current": current,
+            "versions": versions,
+            "upcoming": upcoming,
+            "entries": registered_entries(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def policy_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    change = policy_changes_to_acknowledge(request.user).filter(pk=pk).first()
+    if change is not None:
+        policy_acknowledge(user=request.user, policy=change)
+    if request.htmx:
+        return HttpResponse("")
+    target = request.POST.get("next") or "/"
+    return redirect(target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else "/")
