@@ -49,8 +49,16 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium):
+def page(chromium, live_server):
+    """A browser that has already answered the cookie banner ("Reject"), so the banner does not cover what the
+    test clicks; tests/browser/test_cookie_banner.py tests the banner itself with fresh contexts."""
+    from django.core import signing
+
+    from privacy import cookies
+
     context = chromium.new_context(viewport={"width": 1280, "height": 860})
+    choice = signing.dumps({"v": "browser-test", "a": 0, "g": 0}, salt=cookies._SALT)
+    context.add_cookies([{"name": cookies.CHOICE_COOKIE, "value": choice, "url": live_server.url}])
     yield context.new_page()
     context.close()
 

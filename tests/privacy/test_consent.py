@@ -258,3 +258,21 @@ def test_notification_preferences_are_per_category_and_security_stays_on(client,
     client.post("/settings/privacy/notifications/", {"outfit_reminders": "on"})
     preferences = notification_preferences_of(user)
     assert (preferences.account_service, preferences.outfit_reminders) == (False, True)
+
+
+@pytest.mark.promise("STO-5")
+def test_a_store_connection_consent_is_kept_24_months_after_revocation_then_purged(user):
+    now = timezone.now()
+    consent_record(
+        user=user,
+        purpose="store:7",
+        choice="granted",
+        method="store_connection",
+        channel="web",
+        at=now - timedelta(days=1000),
+    )
+    consent_record(
+        user=user, purpose="store:7", choice="withdrawn", method="settings", channel="web", at=now - timedelta(days=700)
+    )
+    assert consent_events_purge(now=now) == 0, "still within 24 months of the revocation"
+    assert consent_events_purge(now=now + timedelta(days=31)) == 2
