@@ -35,6 +35,7 @@ from accounts.models import (
 from accounts.selectors import profile_of
 from core.images import ImageRejected, image_process
 from core.storage import private_files_delete_on_commit
+from privacy.services import ConsentRequired
 
 DEVICE_TOUCH_INTERVAL = timedelta(minutes=5)
 SESSION_DEVICE_KEY = "sesiocloset_device_id"
@@ -230,10 +231,6 @@ def profile_avatar_clear(*, user: User) -> Profile:
 
 
 # --- Location (CON-5) ---------------------------------------------------------------------------------------
-
-
-class ConsentRequired(PermissionError):
-    """The feature needs a consent the person has not given (or has withdrawn)."""
 
 
 @transaction.atomic

@@ -409,3 +409,119 @@ class PackingEntry(models.Model):
 
     def __str__(self) -> str:
         return str(self.item or self.outfit)
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+@personal_data(
+    category=DataCategory.AI,
+    owner="owner",
+    retention=Retention.account_lifetime(),
+    export=Export.rows(),
+    erasure=Erasure.delete(),
+    description="Outfit-idea requests you started: occasion, date, weather, progress, and a receipt for an "
+    "inspiration upload (its size, type and when it was deleted: never its content).",
+)
+class OutfitJob(models.Model):
+    """One request for outfit ideas (jobs are rows): the Celery task only advances it (AI-1)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outfit_jobs")
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    error = models.CharField(max_length=300, blank=True)
+    occasion = models.CharField(max_length=120, blank=True)
+    for_date = models.DateField(null=True, blank=True)
+    temperature_c = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    season = models.CharField(max_length=10, blank=True, choices=[(s, s.capitalize()) for s in SEASONS])
+    count = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1), MaxValueValidator(10)])
+    # The inspiration (AI uploads consent): deleted as soon as the job ends, whatever the outcome (AI-2, RET-5).
+    inspiration_upload = models.FileField(upload_to=PrivateUploadTo("ai-uploads"), blank=True)
+    inspiration_text = models.CharField(max_length=500, blank=True)
+    # The receipt that remains: what was uploaded and when it was deleted, never the content.
+    upload_size = models.PositiveIntegerField(null=True, blank=True)
+    upload_type = models.CharField(max_length=40, blank=True)
+    upload_deleted_at = models.DateTimeField(null=True, blank=True)
+    missing = models.JSONField(default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=("owner", "-created_at")), models.Index(fields=("status", "created_at"))]
+
+    def __str__(self) -> str:
+        return f"Outfit ideas ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+class SuggestionState(models.TextChoices):
+    NEW = "new", "New"
+    SAVED = "saved", "Saved as an outfit"
+    WORN = "worn", "Worn"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+@personal_data(
+    category=DataCategory.AI,
+    owner="owner",
+    retention=Retention.account_lifetime(),
+    export=Export.rows(),
+    erasure=Erasure.delete(),
+    description="Outfit ideas suggested to you, why, and what you did with them (saved, wore, dismissed, liked).",
+)
+class Suggestion(models.Model):
+    """One outfit idea: a suggestion, never a decision (AI-5); the person saves, wears or dismisses it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suggestions")
+    job = models.ForeignKey(OutfitJob, on_delete=models.CASCADE, related_name="suggestions")
+    items = models.ManyToManyField(Item, related_name="suggestions")
+    item_order = models.JSONField(default=list)  # the ids in display order (outer layer first)
+    rationale = models.JSONField(default=list)
+    harmony = models.CharField(max_length=20, blank=True)
+    score = models.FloatField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=SuggestionState.choices, default=SuggestionState.NEW)
+    liked = models.BooleanField(null=True, blank=True)
+    outfit = models.ForeignKey(Outfit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("job", "position")
+
+    def __str__(self) -> str:
+        return f"Idea {self.position + 1} of {self.job}"
+
+
+@personal_data(
+    category=DataCategory.AI,
+    owner="owner",
+    retention=Retention.account_lifetime(),
+    export=Export.rows(),
+    erasure=Erasure.delete(),
+    description="Pairs of your garments you told us go (or don't go) together, used only for your own ideas.",
+)
+class PairFeedback(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pair_feedback")
+    item_a = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    item_b = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    liked = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("owner", "item_a", "item_b"), name="closet_pair_once")]
+
+    def __str__(self) -> str:
+        return f"{self.item_a} + {self.item_b}: {'like' if self.liked else 'dislike'}"

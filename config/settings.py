@@ -364,13 +364,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for one choice set, wherever it appears (items, outfits and idea requests all take seasons).
+    "ENUM_NAME_OVERRIDES": {"SeasonEnum": "closet.models.SEASONS"},
 }
 
 # --- Celery -----------------------------------------------------------------------------------------------
 
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # How long a task taken by a worker that died stays invisible before another worker gets it again.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)}
 else:
     # kombu's filesystem transport: a queue in a folder, so the embedded profile needs no broker server.
     _queue_dir = VAR_DIR / "celery" / "queue"
@@ -402,7 +405,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=17, hour=3),
     },
     "consent-events-purge": {"task": "privacy.tasks.consent_events_purge", "schedule": crontab(minute=41, hour=3)},
+    "outfit-jobs-sweep": {"task": "closet.tasks.ideas.outfit_jobs_sweep", "schedule": crontab(minute="*/10")},
 }
+# An outfit-idea job still queued or running after this is failed by the sweep (and its upload deleted).
+OUTFIT_JOB_TIMEOUT = timedelta(minutes=env_int("OUTFIT_JOB_TIMEOUT_MINUTES", 15, minimum=1))
 # A file younger than this is never called an orphan: its row may still be on its way to being committed.
 ORPHAN_FILE_GRACE = timedelta(hours=env_int("ORPHAN_FILE_GRACE_HOURS", 24, minimum=1))
 

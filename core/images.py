@@ -25,7 +25,7 @@ import math
 import struct
 import warnings
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import pillow_heif
 from django.conf import settings
@@ -125,6 +125,35 @@ def image_max_bytes() -> int:
 def image_max_pixels() -> int:
     """The width x height limit, read from settings at call time so it can be changed per deployment or test."""
     return int(getattr(settings, "IMAGE_UPLOAD_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+
+
+class ValidatedImage(NamedTuple):
+    """What :func:`image_validate` learnt from an upload's header: its real format and its size in pixels."""
+
+    format: str
+    width: int
+    height: int
+
+
+def image_validate(upload: Any) -> ValidatedImage:
+    """The checks an upload request can afford: size, real type, pixel count and completeness, with no decoding.
+
+    Steps 1-3 of the pipeline (byte limit, type from the content, pixel limit from the header), then a walk over
+    the file's own structure (JPEG markers, PNG chunks, the RIFF length of WebP, the boxes of HEIC) to refuse a
+    cut-off upload. No pixel is decoded, so this is cheap and safe against decompression bombs; the full decode
+    happens later in :func:`image_process`, which can still refuse a file damaged in the middle.
+
+    ``upload`` is anything :func:`image_process` accepts. Raises :class:`ImageRejected` with the same codes and
+    messages as :func:`image_process`. ``width`` and ``height`` come from the header: before the EXIF
+    orientation for JPEG, PNG and WebP; HEIC's decoder applies its rotation when it opens the file.
+    """
+    data = _read_limited(upload, image_max_bytes())
+    img, source_format = _open_header(data)
+    with img:
+        width, height = img.size
+    if not _looks_complete(data, source_format):
+        raise _corrupt_rejection()
+    return ValidatedImage(source_format, width, height)
 
 
 def image_process(
@@ -344,6 +373,27 @@ def _open_checked(data: bytes) -> tuple[Image.Image, str]:
 
     Returns the loaded image and the source format name (one of ``ACCEPTED_FORMATS``).
     """
+    img, source_format = _open_header(data)
+    width, height = img.size
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # Step 4: decode. Truncated data raises here because ImageFile.LOAD_TRUNCATED_IMAGES stays False.
+        try:
+            img.load()
+        except _BOMB_ERRORS as exc:
+            img.close()
+            raise _too_many_pixels_rejection((width, height)) from exc
+        except _DECODE_ERRORS as exc:
+            img.close()
+            raise _corrupt_rejection() from exc
+    return img, source_format
+
+
+def _open_header(data: bytes) -> tuple[Image.Image, str]:
+    """Steps 2-3: identify the type from the content and check the pixel count from the header; no decoding.
+
+    Returns the opened (not yet loaded) image and the source format name (one of ``ACCEPTED_FORMATS``).
+    """
     if not data:
         raise ImageRejected("not_an_image", f"That file is empty. Please upload a {_ACCEPTED_HUMAN} photo.")
 
@@ -362,28 +412,92 @@ def _open_checked(data: bytes) -> tuple[Image.Image, str]:
         except _DECODE_ERRORS as exc:
             raise _corrupt_rejection() from exc
 
-        # A JPEG carrying several pictures (some cameras and phones) opens as "MPO"; it is still a JPEG.
-        source_format = "JPEG" if img.format == "MPO" else (img.format or "")
-        if source_format not in ACCEPTED_FORMATS:  # pragma: no cover - Image.open(formats=...) guarantees this
-            img.close()
-            raise _unsupported_rejection(source_format)
+    # A JPEG carrying several pictures (some cameras and phones) opens as "MPO"; it is still a JPEG.
+    source_format = "JPEG" if img.format == "MPO" else (img.format or "")
+    if source_format not in ACCEPTED_FORMATS:  # pragma: no cover - Image.open(formats=...) guarantees this
+        img.close()
+        raise _unsupported_rejection(source_format)
 
-        # Step 3: width and height come from the header, so this costs nothing and happens before decoding.
-        width, height = img.size
-        if width * height > max_pixels:
-            img.close()
-            raise _too_many_pixels_rejection((width, height))
-
-        # Step 4: decode. Truncated data raises here because ImageFile.LOAD_TRUNCATED_IMAGES stays False.
-        try:
-            img.load()
-        except _BOMB_ERRORS as exc:
-            img.close()
-            raise _too_many_pixels_rejection((width, height)) from exc
-        except _DECODE_ERRORS as exc:
-            img.close()
-            raise _corrupt_rejection() from exc
+    # Step 3: width and height come from the header, so this costs nothing and happens before decoding.
+    width, height = img.size
+    if width * height > max_pixels:
+        img.close()
+        raise _too_many_pixels_rejection((width, height))
     return img, source_format
+
+
+def _looks_complete(data: bytes, source_format: str) -> bool:
+    """True unless the file's own structure shows it was cut off. Reads lengths and markers, never pixels."""
+    try:
+        if source_format == "JPEG":
+            return _jpeg_complete(data)
+        if source_format == "PNG":
+            return _png_complete(data)
+        if source_format == "WEBP":
+            # RIFF: bytes 4-8 give the length of everything after the first 8 bytes.
+            return len(data) >= 8 + struct.unpack("<I", data[4:8])[0]
+        if source_format == "HEIF":
+            return _iso_boxes_complete(data)
+    except struct.error:
+        return False
+    return True  # pragma: no cover - every accepted format is handled above
+
+
+def _jpeg_complete(data: bytes) -> bool:
+    """A JPEG ends with an EOI marker after its first scan; inside a scan 0xFF is always escaped, so a cut-off
+    file has none. Header segments (where an EXIF thumbnail, with an EOI of its own, lives) are skipped by length."""
+    offset = 2
+    while offset + 4 <= len(data):
+        if data[offset] != 0xFF:
+            # Not where a marker should be: fall back to "an end marker somewhere after here".
+            return data.find(b"\xff\xd9", offset) != -1
+        marker = data[offset + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            offset += 1
+            continue
+        if marker in (0x01, 0xD8) or 0xD0 <= marker <= 0xD7:  # markers without a length
+            offset += 2
+            continue
+        (length,) = struct.unpack(">H", data[offset + 2 : offset + 4])
+        if marker == 0xDA:  # start of scan: the end of image must follow
+            return data.find(b"\xff\xd9", offset + 2 + length) != -1
+        offset += 2 + length
+    return False
+
+
+def _png_complete(data: bytes) -> bool:
+    """Walk the PNG chunks (length, type, data, CRC) up to IEND; a chunk running past the end means cut off."""
+    offset = 8
+    while offset + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[offset : offset + 8])
+        end = offset + 12 + length
+        if end > len(data):
+            return False
+        if kind == b"IEND":
+            return True
+        offset = end
+    return False
+
+
+def _iso_boxes_complete(data: bytes) -> bool:
+    """Walk the top-level ISO media boxes of a HEIC file; a box running past the end of the data means cut off."""
+    offset = 0
+    while offset < len(data):
+        if offset + 8 > len(data):
+            return False
+        (size,) = struct.unpack(">I", data[offset : offset + 4])
+        header = 8
+        if size == 0:  # "to the end of the file"
+            return True
+        if size == 1:  # a 64-bit size follows the box type
+            if offset + 16 > len(data):
+                return False
+            (size,) = struct.unpack(">Q", data[offset + 8 : offset + 16])
+            header = 16
+        if size < header:
+            return False
+        offset += size
+    return offset == len(data)
 
 
 def _unidentified_rejection(data: bytes) -> ImageRejected:

@@ -15,6 +15,10 @@ from privacy.models import Channel, Choice, ConsentEvent, ConsentSubjectLink, Me
 from privacy.purposes import purpose_get
 
 
+class ConsentRequired(PermissionError):
+    """A feature needs a consent the person has not given (or has withdrawn); the message says where to give it."""
+
+
 def consent_subject_key(*, user=None, visitor_id: str | None = None) -> str:
     """A keyed pseudonym for the subject of consent events: the proof outlives the account without naming it."""
     if user is not None:

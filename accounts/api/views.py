@@ -103,6 +103,7 @@ class LocationView(APIView):
             raise ValidationError(exc.message_dict) from exc
         return Response(LocationSerializer(location).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request):
         services.location_delete(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

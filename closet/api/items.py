@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
 from closet import services
+from closet.filters import ItemFilterSet
 from closet.models import SEASONS, Category, Colour, Item
 from closet.selectors import category_list, colour_list, item_list, items_with_wear_stats
-from closet.selectors.items import item_needs_wash
+from closet.selectors.items import item_needs_wash, items_in_order
 from core.api.viewsets import OwnerScopedModelViewSet
 from core.storage import private_url
 
@@ -94,9 +97,21 @@ class ItemViewSet(OwnerScopedModelViewSet):
     selector = item_list
     serializer_class = ItemSerializer
     lookup_value_regex = "[0-9a-f-]{36}"
+    # Search, filters and sort (closet/filters.py, shared with the HTML list): bad values answer 400 "invalid".
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ItemFilterSet
 
     def filter_queryset(self, queryset):
-        return items_with_wear_stats(super().filter_queryset(queryset))
+        # The wear stats first: sorting by wear count, last worn or cost per wear needs their annotations.
+        return super().filter_queryset(items_with_wear_stats(queryset))
+
+    def list(self, request, *args, **kwargs):
+        # Filter, sort and page on ids, then load the page's rows (closet.selectors.items.items_in_order).
+        ids = self.filter_queryset(self.get_queryset()).prefetch_related(None).values_list("pk", flat=True)
+        page = self.paginate_queryset(ids)
+        items = items_in_order(user=request.user, pks=list(ids) if page is None else page)
+        serializer = self.get_serializer(items, many=True)
+        return Response(serializer.data) if page is None else self.get_paginated_response(serializer.data)
 
     def perform_create(self, serializer: ItemSerializer) -> None:
         try:

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+
 from django.db.models import (
     Case,
     Count,
     DecimalField,
     F,
+    Func,
     Max,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -29,22 +32,56 @@ def item_get(*, user, pk) -> Item:
     return items_with_wear_stats(item_list(user=user)).get(pk=pk)
 
 
+class _CostPerWear(Func):
+    """``price / wears`` as a decimal on every database.
+
+    SQLite stores a whole-number price (120.00) as an INTEGER and would divide it by 25 wears into 4, not 4.80;
+    there the price is divided as REAL, and the DecimalField converter rounds the result to cents. PostgreSQL
+    divides numerics exactly.
+    """
+
+    arg_joiner = " / "
+    template = "(%(expressions)s)"
+    output_field = DecimalField(max_digits=12, decimal_places=2)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        price, wears = (compiler.compile(expression) for expression in self.get_source_expressions())
+        return f"(CAST({price[0]} AS REAL) / {wears[0]})", (*price[1], *wears[1])
+
+
+def _wear_subquery(wears: QuerySet[Wear], aggregate) -> Subquery:
+    return Subquery(wears.order_by().values("item").annotate(value=aggregate).values("value"))
+
+
+# Built once: every list and page annotates with these (annotate() resolves a copy, the originals stay as is).
+_WEARS = Wear.objects.filter(item=OuterRef("pk"))
+_WEAR_COUNT = Coalesce(_wear_subquery(_WEARS, Count("pk")), Value(0))
+_LAST_WORN_ON = _wear_subquery(_WEARS, Max("worn_on"))
+_WEARS_SINCE_WASH = Case(
+    When(last_washed_on__isnull=True, then=F("wear_count")),
+    default=Coalesce(_wear_subquery(_WEARS.filter(worn_on__gt=OuterRef("last_washed_on")), Count("pk")), Value(0)),
+)
+# Guarded: PostgreSQL raises on division by zero, and an unworn item has no cost per wear yet.
+_COST_PER_WEAR = Case(
+    When(wear_count__gt=0, then=_CostPerWear(F("price"), F("wear_count"))),
+    default=None,
+    output_field=DecimalField(max_digits=12, decimal_places=2),
+)
+
+
 def items_with_wear_stats(queryset: QuerySet[Item]) -> QuerySet[Item]:
     """Items with everything a list or a card shows, computed from the wear log, in a fixed number of queries:
 
     ``wear_count``, ``last_worn_on``, ``cost_per_wear`` (price / wears, None when either is missing),
     ``wears_since_wash`` (wears after ``last_washed_on``), and the primary photo as ``primary_photos`` (a list of
     at most one), plus category, subcategory, colours and tags.
+
+    The wear numbers are correlated subqueries, not a JOIN with GROUP BY: the database computes them only for
+    the rows it returns (a page), ``count()`` leaves them out, and no filter on a related table can multiply
+    the rows they count.
     """
-    wears_since_wash = (
-        Wear.objects.filter(item=OuterRef("pk"))
-        .filter(Q(worn_on__gt=OuterRef("last_washed_on")) | Q(item__last_washed_on__isnull=True))
-        .values("item")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     if not queryset.query.order_by:
-        # Meta.ordering is not applied to aggregated queries; pages must still come in a stable order.
+        # A stable order for pages: the newest first, the id to break ties.
         queryset = queryset.order_by("-created_at", "pk")
     return (
         queryset.select_related("category", "subcategory")
@@ -57,20 +94,20 @@ def items_with_wear_stats(queryset: QuerySet[Item]) -> QuerySet[Item]:
                 to_attr="primary_photos",
             ),
         )
-        .annotate(
-            wear_count=Count("wears", distinct=True),
-            last_worn_on=Max("wears__worn_on"),
-            wears_since_wash=Coalesce(Subquery(wears_since_wash), Value(0)),
-        )
-        .annotate(
-            # Guarded: PostgreSQL raises on division by zero, and an unworn item has no cost per wear yet.
-            cost_per_wear=Case(
-                When(wear_count__gt=0, then=F("price") / F("wear_count")),
-                default=None,
-                output_field=DecimalField(max_digits=12, decimal_places=2),
-            )
-        )
+        .annotate(wear_count=_WEAR_COUNT, last_worn_on=_LAST_WORN_ON)
+        .annotate(wears_since_wash=_WEARS_SINCE_WASH, cost_per_wear=_COST_PER_WEAR)
     )
+
+
+def items_in_order(*, user, pks: Sequence[uuid.UUID]) -> list[Item]:
+    """One page of a list: the user's items with these ids, in this order, with everything a card shows.
+
+    Lists sort, filter and page on ids alone (only the wear numbers a sort needs are computed, and only the
+    ids go through the database's sorter), then load the full rows for the page: the cost of a page does not
+    grow with the size of the closet.
+    """
+    found = {item.pk: item for item in items_with_wear_stats(item_list(user=user).filter(pk__in=list(pks)))}
+    return [found[pk] for pk in pks if pk in found]
 
 
 def item_needs_wash(item: Item) -> bool:

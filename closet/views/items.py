@@ -4,12 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.generic import DeleteView, DetailView, FormView, ListView, UpdateView
 
 from closet import services
+from closet.filters import ItemFilterSet, item_filter_context
 from closet.forms import ItemForm
 from closet.models import Item, ItemStatus
 from closet.selectors import item_list, items_with_wear_stats
+from closet.selectors.items import items_in_order
 from core.views import OwnerScopedObjectMixin
 
 
@@ -18,12 +21,42 @@ def _with_stats(*, user):
 
 
 class ItemListView(LoginRequiredMixin, ListView):
+    """The closet, searched, filtered and sorted with the API's FilterSet (closet/filters.py)."""
+
     template_name = "closet/item_list.html"
     context_object_name = "items"
     paginate_by = 60
 
     def get_queryset(self):
-        return _with_stats(user=self.request.user).exclude(status=ItemStatus.DRAFT)
+        self.filterset = ItemFilterSet(
+            self.request.GET, queryset=_with_stats(user=self.request.user), request=self.request
+        )
+        if not self.filterset.is_valid():
+            # Never quietly show a list other than the one asked for: the filter bar says what to fix.
+            return self.filterset.queryset.none()
+        items = self.filterset.qs
+        if not self.filterset.form.cleaned_data.get("status"):
+            items = items.exclude(status=ItemStatus.DRAFT)  # drafts (to review) only when asked for
+        return items
+
+    def paginate_queryset(self, queryset, page_size):
+        # Filter, sort and page on ids, then load the page's rows (closet.selectors.items.items_in_order).
+        ids = queryset.prefetch_related(None).values_list("pk", flat=True)
+        paginator, page, _, is_paginated = super().paginate_queryset(ids, page_size)
+        page.object_list = items_in_order(user=self.request.user, pks=list(page.object_list))
+        return paginator, page, page.object_list, is_paginated
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filters"] = item_filter_context(self.filterset, user=self.request.user, today=timezone.localdate())
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        # Bad filter input is a 400 like any invalid form, except for htmx, which swaps only 2xx answers into
+        # the page: there the message must still reach the filter bar.
+        if not self.filterset.is_valid() and not self.request.htmx:
+            response_kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **response_kwargs)
 
 
 class ItemDetailView(OwnerScopedObjectMixin, DetailView):

@@ -9,9 +9,12 @@ from closet.models import (
     ItemPhoto,
     Outfit,
     OutfitItem,
+    OutfitJob,
     PackingEntry,
+    PairFeedback,
     PhotoStatus,
     Plan,
+    Suggestion,
     Tag,
     Trip,
     Wear,
@@ -113,3 +116,30 @@ class PackingEntryFactory(factory.django.DjangoModelFactory):
 
     trip = factory.SubFactory(TripFactory)
     item = factory.SubFactory(ItemFactory, owner=factory.SelfAttribute("..trip.owner"))
+
+
+class OutfitJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutfitJob
+
+    owner = factory.SubFactory(UserFactory)
+    occasion = "office"
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Suggestion
+
+    owner = factory.SubFactory(UserFactory)
+    job = factory.SubFactory(OutfitJobFactory, owner=factory.SelfAttribute("..owner"), status="succeeded")
+    rationale = factory.LazyFunction(lambda: ["Not worn for 94 days"])
+
+
+class PairFeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PairFeedback
+
+    owner = factory.SubFactory(UserFactory)
+    item_a = factory.SubFactory(ItemFactory, owner=factory.SelfAttribute("..owner"))
+    item_b = factory.SubFactory(ItemFactory, owner=factory.SelfAttribute("..owner"))
+    liked = False

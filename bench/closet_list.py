@@ -1,0 +1,222 @@
+"""Benchmark: how much slower is a page of a big closet than the same bytes served from memory?
+
+    .venv/bin/python bench/closet_list.py [--items 5000] [--requests 200]
+
+On the embedded default (SQLite) in a throw-away folder, one person owns ``--items`` garments with colours, tags,
+a primary photo on every other one and a wear log. The script times, through the same Django test client, the
+same middleware and the same signed-in session, in the same run:
+
+* ``GET /api/v1/items/?page_size=100`` and ``GET /closet/`` (the real views: queries, serializer, template);
+* a baseline for each: a trivial view that answers the very bytes the real view rendered once, from memory,
+  after the same ``request.user`` check every signed-in page makes.
+
+The ratio real / baseline (medians, requests interleaved so drift hits both alike) must stay at or below 2. The
+script also prints the SQL queries per request, exits non-zero when a target is missed, and is not a test:
+timings depend on the machine. Record results in bench/README.md ("Closet list").
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import types
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGET_RATIO = 2.0
+API_URL = "/api/v1/items/?page_size=100"
+HTML_URL = "/closet/"
+
+
+def _setup(var_dir: str) -> None:
+    os.environ["SESIOCLOSET_VAR_DIR"] = var_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["DJANGO_DEBUG"] = "0"
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _closet(owner, count: int) -> None:
+    """``count`` items in bulk: categories, colours, tags, prices, a photo on every other one, some wears."""
+    from closet.models import Category, Colour, Item, ItemPhoto, ItemStatus, PhotoStatus, Tag, Wear
+
+    rng = random.Random(5000)
+    mains = list(Category.objects.filter(parent__isnull=True).prefetch_related("children"))
+    colours = list(Colour.objects.all())
+    tags = Tag.objects.bulk_create(Tag(owner=owner, name=f"tag-{n}") for n in range(12))
+    statuses = [ItemStatus.ACTIVE] * 8 + [ItemStatus.WISHLIST, ItemStatus.ARCHIVED]
+    items = []
+    for n in range(count):
+        main = rng.choice(mains)
+        subs = list(main.children.all())
+        priced = rng.random() < 0.8
+        items.append(
+            Item(
+                owner=owner,
+                name=f"{rng.choice(['Navy', 'White', 'Camel', 'Black', 'Olive'])} garment {n}",
+                category=main,
+                subcategory=rng.choice(subs) if subs else None,
+                brand=rng.choice(["Arket", "COS", "Uniqlo", "Levi's", ""]),
+                material=rng.choice(["cotton", "wool", "linen", ""]),
+                price=Decimal(rng.randint(10, 300)) if priced else None,
+                currency="EUR" if priced else "",
+                season_winter=rng.random() < 0.5,
+                season_summer=rng.random() < 0.5,
+                status=rng.choice(statuses),
+            )
+        )
+    Item.objects.bulk_create(items, batch_size=500)
+    item_colours = Item.colours.through
+    item_tags = Item.tags.through
+    item_colours.objects.bulk_create(
+        (
+            item_colours(item_id=item.pk, colour_id=c.pk)
+            for item in items
+            for c in rng.sample(colours, rng.randint(1, 2))
+        ),
+        batch_size=1000,
+    )
+    item_tags.objects.bulk_create(
+        (item_tags(item_id=item.pk, tag_id=t.pk) for item in items for t in rng.sample(tags, rng.randint(0, 2))),
+        batch_size=1000,
+    )
+    ItemPhoto.objects.bulk_create(
+        (
+            ItemPhoto(
+                owner=owner,
+                item=item,
+                is_primary=True,
+                status=PhotoStatus.READY,
+                original=f"photos/{item.pk.hex}.jpg",
+                thumbnail=f"thumbnails/{item.pk.hex}.webp",
+                width=1200,
+                height=1600,
+            )
+            for index, item in enumerate(items)
+            if index % 2 == 0
+        ),
+        batch_size=1000,
+    )
+    today = datetime.date(2026, 6, 1)
+    Wear.objects.bulk_create(
+        (
+            Wear(owner=owner, item=item, worn_on=today - datetime.timedelta(days=day))
+            for item in items
+            if rng.random() < 0.6
+            for day in rng.sample(range(400), rng.randint(1, 12))
+        ),
+        batch_size=1000,
+    )
+
+
+def _baseline_urls(api_bytes: bytes, html_bytes: bytes) -> str:
+    """A URLconf with the app's routes plus two views answering pre-rendered bytes, the baseline."""
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.urls import clear_url_caches, include, path
+
+    def answer(body: bytes, content_type: str):
+        def view(request):
+            if not request.user.is_authenticated:  # what every signed-in page pays: session and user
+                return HttpResponse(status=401)
+            return HttpResponse(body, content_type=content_type)
+
+        return view
+
+    module = types.ModuleType("bench_closet_urls")
+    module.urlpatterns = [
+        path("bench/baseline.json", answer(api_bytes, "application/json")),
+        path("bench/baseline.html", answer(html_bytes, "text/html; charset=utf-8")),
+        path("", include("config.urls")),
+    ]
+    sys.modules[module.__name__] = module
+    settings.ROOT_URLCONF = module.__name__
+    clear_url_caches()
+    return module.__name__
+
+
+def _time(client, url: str) -> float:
+    start = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as var_dir:
+        _setup(var_dir)
+        from django.conf import settings
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        from accounts.models import User
+
+        settings.ALLOWED_HOSTS = ["testserver"]
+        settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []
+        owner = User.objects.create_user(email="bench@example.com", password="bench-password-1")
+        started = time.perf_counter()
+        _closet(owner, args.items)
+        setup_seconds = time.perf_counter() - started
+
+        client = Client()
+        client.force_login(owner)
+        api_bytes = client.get(API_URL).content
+        html_bytes = client.get(HTML_URL).content
+        _baseline_urls(api_bytes, html_bytes)
+
+        pairs = [(API_URL, "/bench/baseline.json"), (HTML_URL, "/bench/baseline.html")]
+        samples: dict[str, list[float]] = {url: [] for pair in pairs for url in pair}
+        for url in samples:  # warm up: code paths, template cache, SQLite page cache
+            for _ in range(10):
+                _time(client, url)
+        for _ in range(args.requests):
+            for url in samples:
+                samples[url].append(_time(client, url))
+
+        queries = {}
+        for url in samples:
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url)
+            queries[url] = len(captured)
+
+    print(f"closet of {args.items} items (set up in {setup_seconds:.1f} s), {args.requests} requests per measure")
+    print(f"{'measure':42} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'bytes':>8}")
+    sizes = {API_URL: len(api_bytes), HTML_URL: len(html_bytes)}
+    sizes["/bench/baseline.json"], sizes["/bench/baseline.html"] = sizes[API_URL], sizes[HTML_URL]
+    for url, values in samples.items():
+        ordered = sorted(values)
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        print(f"{'GET ' + url:42} {statistics.median(values):8.2f} {p95:8.2f} {queries[url]:8d} {sizes[url]:8d}")
+    failed = False
+    for real, baseline in pairs:
+        ratio = statistics.median(samples[real]) / statistics.median(samples[baseline])
+        ok = ratio <= TARGET_RATIO
+        failed |= not ok
+        print(f"ratio {real} / baseline: {ratio:.2f} (target <= {TARGET_RATIO:g}) {'ok' if ok else 'MISSED'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

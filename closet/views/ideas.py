@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views import View
+from django.views.generic import DetailView
+from django.views.generic.detail import SingleObjectMixin
+
+from closet.models import SEASONS, OutfitJob, Suggestion
+from closet.selectors.ideas import outfit_job_list, outfit_job_with_suggestions, suggestion_list
+from closet.services import ideas as services
+from core.images import ImageRejected
+from core.views import OwnerScopedObjectMixin
+from privacy.selectors import consent_given
+from privacy.services import ConsentRequired
+
+
+class IdeaRequestForm(forms.Form):
+    occasion = forms.CharField(
+        max_length=120, required=False, help_text="Office, wedding, gym, beach, date, interview, rain…"
+    )
+    for_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="For the day")
+    temperature_c = forms.DecimalField(
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("-40"),
+        max_value=Decimal("50"),
+        label="Temperature (°C)",
+    )
+    season = forms.ChoiceField(choices=[("", "From the date")] + [(s, s.capitalize()) for s in SEASONS], required=False)
+    count = forms.IntegerField(min_value=1, max_value=10, initial=3, label="How many ideas")
+    inspiration_image = forms.ImageField(required=False, label="Inspiration picture")
+    inspiration_text = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Inspiration words",
+        widget=forms.TextInput(attrs={"placeholder": "navy, linen, minimal"}),
+    )
+
+
+class IdeasView(LoginRequiredMixin, View):
+    """/ideas/: ask for ideas, see the recent requests. Nothing runs unless the person presses the button (AI-1)."""
+
+    template_name = "closet/ideas.html"
+
+    def get(self, request):
+        return self._render(IdeaRequestForm())
+
+    def post(self, request):
+        form = IdeaRequestForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                job = services.outfit_job_start(
+                    owner=request.user,
+                    occasion=data["occasion"],
+                    for_date=data["for_date"],
+                    temperature_c=data["temperature_c"],
+                    season=data["season"],
+                    count=data["count"],
+                    upload=data["inspiration_image"],
+                    text=data["inspiration_text"],
+                )
+            except ConsentRequired as exc:
+                form.add_error(None, str(exc))
+            except ImageRejected as exc:
+                form.add_error("inspiration_image", exc.message)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                return redirect("closet:idea-job", pk=job.pk)
+        return self._render(form, status=400)
+
+    def _render(self, form, status=200):
+        context = {
+            "form": form,
+            "jobs": outfit_job_list(user=self.request.user)[:10],
+            "uploads_allowed": consent_given(self.request.user, "ai_uploads"),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class IdeaJobView(OwnerScopedObjectMixin, DetailView):
+    """A job's page: a live progress bar while it runs (htmx polls the partial), then the suggestions."""
+
+    model = OutfitJob
+    selector = outfit_job_with_suggestions
+    context_object_name = "job"
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["closet/_idea_job.html"]
+        return ["closet/idea_job.html"]
+
+
+class IdeaJobCancelView(OwnerScopedObjectMixin, SingleObjectMixin, View):
+    model = OutfitJob
+    selector = outfit_job_list
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        job = services.outfit_job_cancel(job=self.get_object())
+        messages.info(request, "Stopped. Any inspiration you uploaded is deleted.")
+        return redirect("closet:idea-job", pk=job.pk)
+
+
+class SuggestionActionView(OwnerScopedObjectMixin, SingleObjectMixin, View):
+    """Save / wear / dismiss / like / dislike one suggestion (AI-5: nothing happens without the person)."""
+
+    model = Suggestion
+    selector = suggestion_list
+    http_method_names = ["post"]
+    action = ""
+
+    def post(self, request, pk):
+        suggestion = self.get_object()
+        try:
+            if self.action == "save":
+                outfit = services.suggestion_save(suggestion=suggestion, name=request.POST.get("name", ""))
+                messages.success(request, "Saved as an outfit. Edit it any time.")
+                return redirect("closet:outfit-detail", pk=outfit.pk)
+            if self.action == "wear":
+                services.suggestion_wear(suggestion=suggestion, worn_on=_date(request.POST.get("worn_on")))
+                messages.success(request, "Logged as worn today.")
+            elif self.action == "dismiss":
+                services.suggestion_dismiss(suggestion=suggestion)
+            elif self.action in ("like", "dislike"):
+                services.suggestion_rate(suggestion=suggestion, liked=self.action == "like")
+                messages.info(request, "Thanks: your next ideas take this into account.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+        return redirect("closet:idea-job", pk=suggestion.job_id)
+
+
+def _date(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,120 @@
+"""Wear and laundry buttons on the item page: worn today / worn on a day, washed, undo a wear."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import View
+from django.views.generic.detail import SingleObjectMixin
+
+from closet.models import Item, Wear
+from closet.selectors.items import item_list
+from closet.selectors.wears import wear_list
+from closet.services.wears import WearLog, item_wash_log, wear_delete, wear_log
+from core.views import OwnerScopedObjectMixin
+
+
+class WornOnForm(forms.Form):
+    worn_on = forms.DateField(required=False)
+
+
+class WashedOnForm(forms.Form):
+    washed_on = forms.DateField(required=False)
+
+
+def next_or(request: HttpRequest, fallback: str) -> str:
+    """Where to go back to: the form's ``next`` when it is a page of this site, else ``fallback``."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return fallback
+
+
+def refusal_message(request: HttpRequest, exc: ValidationError) -> None:
+    """A service's refusal as error messages on the next page."""
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def day_label(day) -> str:
+    return date_format(day, "j F Y")
+
+
+def wear_log_message(request: HttpRequest, logged: WearLog, *, what: str) -> None:
+    day = day_label(logged.wears[0].worn_on)
+    if logged.created:
+        messages.success(request, f"Logged: {what} worn on {day}.")
+    else:
+        messages.info(request, f"{what} was already logged for {day}.")
+
+
+class OwnerScopedPostView(OwnerScopedObjectMixin, SingleObjectMixin, View):
+    """A button on a page that changes one of the user's objects: POST only, 404 for anyone else's object."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.object = self.get_object()
+        return self.act(request, self.object)
+
+    def act(self, request: HttpRequest, obj) -> HttpResponse:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+
+class ItemWearView(OwnerScopedPostView):
+    """ "Worn today", or worn on the day given: idempotent per day, a future day is refused."""
+
+    model = Item
+    selector = item_list
+
+    def act(self, request: HttpRequest, item: Item) -> HttpResponse:
+        form = WornOnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "That is not a date we can read; use the date picker.")
+        else:
+            try:
+                logged = wear_log(owner=request.user, item=item, worn_on=form.cleaned_data["worn_on"])
+            except ValidationError as exc:
+                refusal_message(request, exc)
+            else:
+                wear_log_message(request, logged, what=item.name)
+        return redirect(next_or(request, reverse("closet:item-detail", kwargs={"pk": item.pk})))
+
+
+class ItemWashedView(OwnerScopedPostView):
+    """ "Washed": the laundry counter starts again from today (or the day given)."""
+
+    model = Item
+    selector = item_list
+
+    def act(self, request: HttpRequest, item: Item) -> HttpResponse:
+        form = WashedOnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "That is not a date we can read; use the date picker.")
+        else:
+            try:
+                item_wash_log(owner=request.user, item=item, washed_on=form.cleaned_data["washed_on"])
+            except ValidationError as exc:
+                refusal_message(request, exc)
+            else:
+                messages.success(request, f"{item.name} is fresh: the laundry counter starts again.")
+        return redirect(next_or(request, reverse("closet:item-detail", kwargs={"pk": item.pk})))
+
+
+class WearDeleteView(OwnerScopedPostView):
+    """Undo a wear logged by mistake."""
+
+    model = Wear
+    selector = wear_list
+
+    def act(self, request: HttpRequest, wear: Wear) -> HttpResponse:
+        item_id, day = wear.item_id, wear.worn_on
+        wear_delete(wear=wear)
+        messages.success(request, f"Removed the wear of {day_label(day)}.")
+        return redirect(next_or(request, reverse("closet:item-detail", kwargs={"pk": item_id})))
