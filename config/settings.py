@@ -406,6 +406,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "consent-events-purge": {"task": "privacy.tasks.consent_events_purge", "schedule": crontab(minute=41, hour=3)},
     "outfit-jobs-sweep": {"task": "closet.tasks.ideas.outfit_jobs_sweep", "schedule": crontab(minute="*/10")},
+    # Photos uploaded while the broker was down are sent for processing again.
+    "closet-photos-processing-resume": {
+        "task": "closet.tasks.photos.item_photos_processing_resume",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 # An outfit-idea job still queued or running after this is failed by the sweep (and its upload deleted).
 OUTFIT_JOB_TIMEOUT = timedelta(minutes=env_int("OUTFIT_JOB_TIMEOUT_MINUTES", 15, minimum=1))
