@@ -75,7 +75,7 @@ def bar_chart(
 
     Labels sit above their bars rather than beside them, so long garment names fit a phone's width.
     """
-    row_height = 38
+    row_height = 40
     description = "; ".join(f"{bar.label}: {bar.display}" for bar in bars) or empty_text
     if not bars:
         parts = [_open(chart_id, title=title, description=description, height=40, css_class="chart--bars")]
@@ -89,7 +89,7 @@ def bar_chart(
     for index, bar in enumerate(bars):
         y = index * row_height
         value_chars = len(bar.display)
-        label = _truncate(bar.label, max(6, int((WIDTH - value_chars * 8 - 12) / 7)))
+        label = _truncate(bar.label, max(6, int((WIDTH - value_chars * 8 - 12) / 7.5)))
         width = WIDTH * max(bar.value, 0) / top
         if bar.value > 0:
             width = max(width, 3)  # a small value is still visibly more than nothing
@@ -101,11 +101,11 @@ def bar_chart(
             bar_class = "chart__bar"
         parts.append(
             f'<g class="chart__row"><title>{escape(bar.label)}: {escape(bar.display)}</title>'
-            f'<text class="chart__label" x="0" y="{y + 14}" fill="currentColor">{escape(label)}</text>'
-            f'<text class="chart__value" x="{WIDTH}" y="{y + 14}" text-anchor="end" fill="currentColor">'
+            f'<text class="chart__label" x="0" y="{y + 15}" fill="currentColor">{escape(label)}</text>'
+            f'<text class="chart__value" x="{WIDTH}" y="{y + 15}" text-anchor="end" fill="currentColor">'
             f"{escape(bar.display)}</text>"
-            f'<rect class="chart__track" x="0" y="{y + 21}" width="{WIDTH}" height="10" rx="5"/>'
-            f'<rect class="{bar_class}" x="0" y="{y + 21}" width="{_num(width)}" height="10" rx="5"{fill}/></g>'
+            f'<rect class="chart__track" x="0" y="{y + 22}" width="{WIDTH}" height="10" rx="5"/>'
+            f'<rect class="{bar_class}" x="0" y="{y + 22}" width="{_num(width)}" height="10" rx="5"{fill}/></g>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above

@@ -171,6 +171,11 @@ class ItemFilterSet(django_filters.FilterSet):
         return queryset.filter(~Exists(Wear.objects.filter(item=OuterRef("pk"), worn_on__gte=value)))
 
 
+def _sent(data, name: str) -> list[str]:
+    values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")]
+    return [value for value in values if value]
+
+
 def item_filter_context(filterset: ItemFilterSet, *, user, today: datetime.date) -> dict:
     """What ``templates/closet/_item_filters.html`` needs to draw the filter bar for the current request."""
     data = filterset.data
@@ -191,7 +196,10 @@ def item_filter_context(filterset: ItemFilterSet, *, user, today: datetime.date)
         "quick_since": quick_since,
         "quick_days": RECENT_DAYS,
         "error_fields": set(errors),
-        "errors": [(FIELD_LABELS.get(name, name), messages) for name, messages in errors.items()],
+        # (label, what was sent, messages): the bar shows the value it could not use next to the reason.
+        "errors": [
+            (FIELD_LABELS.get(name, name), ", ".join(_sent(data, name)), messages) for name, messages in errors.items()
+        ],
         "active": any(
             values[name] for name in ("q", "category", "colour", "season", "tag", "status", "not_worn_since")
         ),

@@ -373,7 +373,14 @@ SPECTACULAR_SETTINGS = {
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # How long a task taken by a worker that died stays invisible before another worker gets it again.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)}
+    _visibility_timeout = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility_timeout,
+        # kombu looks for such tasks every `interval` seconds but by default scans only every 10th look; scanning
+        # each time costs one small Redis query and brings a dead worker's task back soon after its timeout.
+        "unacked_restore_interval": min(10, _visibility_timeout),
+        "unacked_restore_throttle": 1,
+    }
 else:
     # kombu's filesystem transport: a queue in a folder, so the embedded profile needs no broker server.
     _queue_dir = VAR_DIR / "celery" / "queue"

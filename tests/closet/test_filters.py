@@ -272,7 +272,8 @@ class TestTheHtmlList:
         assert response.status_code == 400
         page = response.content.decode()
         assert "could not be applied" in page
-        assert "Category:" in page and "Not worn since:" in page and "Enter a valid date." in page
+        assert "<strong>Category</strong> (“jumpers”): Select a valid choice." in page
+        assert "<strong>Not worn since</strong> (“soon”): Enter a valid date." in page
         assert list(response.context["items"]) == []
         assert "Camel wool coat" not in page
 

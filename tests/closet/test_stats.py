@@ -318,6 +318,12 @@ class TestThePage:
             assert f'aria-labelledby="{chart_id}-title {chart_id}-desc"' in svg
             assert f'<title id="{chart_id}-title">' in page
         assert 'fill="#f5f5f0"' in page  # colour bars in the garment colour
+        most_worn = re.search(r'id="chart-most-worn".*?</svg>', page, re.S).group(0)
+        assert most_worn.count('<rect class="chart__bar"') == 5
+        wears = re.search(r'id="chart-wears".*?</svg>', page, re.S).group(0)
+        assert wears.count("<g><title>") == 12
+        assert wears.count("chart__column--zero") == 4  # the quiet weeks are drawn, not skipped
+        assert "Week of 13 Apr 2026: 0 wears" in wears
 
     def test_it_lists_items_with_links(self, browser, closet):
         page = browser.get("/stats/").content.decode()
