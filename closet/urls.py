@@ -1,8 +1,9 @@
-"""The closet's HTML routes: /closet/, /outfits/, /plan/, /stats/. Each area keeps its views in closet/views/."""
+"""The closet's HTML routes: /closet/, /outfits/, /plan/, /ideas/, /stats/. Each area keeps its views in
+closet/views/<area>.py and, for the larger ones, its routes in closet/views/<area>_urls.py."""
 
 from django.urls import path
 
-from closet.views import items, stats
+from closet.views import ideas_urls, items, outfits_urls, photos_urls, stats
 
 app_name = "closet"
 urlpatterns = [
@@ -12,16 +13,7 @@ urlpatterns = [
     path("closet/items/<uuid:pk>/edit/", items.ItemUpdateView.as_view(), name="item-update"),
     path("closet/items/<uuid:pk>/delete/", items.ItemDeleteView.as_view(), name="item-delete"),
     path("stats/", stats.StatsView.as_view(), name="stats"),
+    *outfits_urls.urlpatterns,
+    *photos_urls.urlpatterns,
+    *ideas_urls.urlpatterns,
 ]
-
-from closet.views import outfits_urls  # noqa: E402
-
-urlpatterns += outfits_urls.urlpatterns
-
-from closet.views import photos_urls  # noqa: E402
-
-urlpatterns += photos_urls.urlpatterns
-
-from closet.views import ideas_urls  # noqa: E402
-
-urlpatterns += ideas_urls.urlpatterns

@@ -1,25 +1,20 @@
-"""The closet's REST routes. Each area keeps its views in closet/api/<area>.py."""
+"""The closet's REST routes. Each area keeps its views in closet/api/<area>.py and its routes in <area>_urls.py."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from closet.api import items, stats
+from closet.api import ideas_urls, items, outfits_urls, photos_urls, stats
 
 router = SimpleRouter()
 router.register("items", items.ItemViewSet, basename="item")
 router.register("categories", items.CategoryViewSet, basename="category")
 router.register("colours", items.ColourViewSet, basename="colour")
 
-urlpatterns = [*router.urls, path("stats/", stats.StatsView.as_view(), name="stats")]
-
-from closet.api import photos_urls  # noqa: E402
-
-urlpatterns += photos_urls.urlpatterns
-
-from closet.api import outfits_urls  # noqa: E402
-
-urlpatterns += outfits_urls.urlpatterns
-
-from closet.api import ideas_urls  # noqa: E402
-
-urlpatterns += ideas_urls.urlpatterns
+# The photo routes come first: "items/bulk-photos/", "items/export/" and "items/import/" must not be read as ids.
+urlpatterns = [
+    *photos_urls.urlpatterns,
+    *router.urls,
+    path("stats/", stats.StatsView.as_view(), name="stats"),
+    *outfits_urls.urlpatterns,
+    *ideas_urls.urlpatterns,
+]

@@ -58,7 +58,9 @@ def test_start_a_job_watch_it_finish_and_save_an_idea(live_server, page, user, m
     job = OutfitJob.objects.get(owner=user)
     worker = threading.Thread(target=idea_services.outfit_job_run, kwargs={"job_id": job.pk})
     worker.start()
-    page.wait_for_function("() => { const p = document.querySelector('#job-progress-bar'); return p && p.value >= 40; }")
+    page.wait_for_function(
+        "() => { const p = document.querySelector('#job-progress-bar'); return p && p.value >= 40; }"
+    )
     page.screenshot(path=str(screenshot_dir / "ideas-progress.png"))
     page.get_by_text("Suggestion 1").wait_for(timeout=20_000)
     worker.join(timeout=20)
