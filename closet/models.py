@@ -504,6 +504,12 @@ class Suggestion(models.Model):
     def __str__(self) -> str:
         return f"Idea {self.position + 1} of {self.job}"
 
+    @property
+    def ordered_items(self) -> list[Item]:
+        """The suggested garments in the engine's order (outer layer first), from the prefetched items."""
+        by_id = {str(item.pk): item for item in self.items.all()}
+        return [by_id[item_id] for item_id in self.item_order if item_id in by_id]
+
 
 @personal_data(
     category=DataCategory.AI,

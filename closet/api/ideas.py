@@ -32,12 +32,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
         return "suggestion"
 
     def get_items(self, suggestion: Suggestion) -> list[dict]:
-        by_id = {str(item.pk): item for item in suggestion.items.all()}
-        return [
-            {"id": item_id, "name": by_id[item_id].name, "category": by_id[item_id].category.slug}
-            for item_id in suggestion.item_order
-            if item_id in by_id
-        ]
+        return [{"id": str(i.pk), "name": i.name, "category": i.category.slug} for i in suggestion.ordered_items]
 
 
 class OutfitJobSerializer(serializers.ModelSerializer):

@@ -232,15 +232,10 @@ def outfit_jobs_sweep(*, now: datetime.datetime | None = None) -> int:
 # --- What the person does with a suggestion (AI-5) ------------------------------------------------------------
 
 
-def _suggested_items(suggestion: Suggestion) -> list[Item]:
-    by_id = {str(item.pk): item for item in suggestion.items.all()}
-    return [by_id[i] for i in suggestion.item_order if i in by_id]
-
-
 @transaction.atomic
 def suggestion_save(*, suggestion: Suggestion, name: str = ""):
     """Keep an idea as an outfit of one's own (then editable like any outfit)."""
-    items = [item for item in _suggested_items(suggestion) if item.status == ItemStatus.ACTIVE]
+    items = [item for item in suggestion.ordered_items if item.status == ItemStatus.ACTIVE]
     if not items:
         raise ValidationError({"items": "The garments of this idea are no longer in your closet."})
     label = name.strip() or (f"Idea for {suggestion.job.occasion}" if suggestion.job.occasion else "Outfit idea")
@@ -253,7 +248,7 @@ def suggestion_save(*, suggestion: Suggestion, name: str = ""):
 
 @transaction.atomic
 def suggestion_wear(*, suggestion: Suggestion, worn_on: datetime.date | None = None) -> Suggestion:
-    for item in _suggested_items(suggestion):
+    for item in suggestion.ordered_items:
         wear_log(owner=suggestion.owner, item=item, worn_on=worn_on)
     suggestion.state = SuggestionState.WORN
     suggestion.save(update_fields=["state"])
