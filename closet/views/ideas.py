@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -8,11 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView
 from django.views.generic.detail import SingleObjectMixin
 
 from closet.models import SEASONS, OutfitJob, Suggestion
+from closet.selectors import item_list
 from closet.selectors.ideas import outfit_job_list, outfit_job_with_suggestions, suggestion_list
 from closet.services import ideas as services
 from core.images import ImageRejected
@@ -145,3 +148,36 @@ def _date(value: str | None) -> datetime.date | None:
         return datetime.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+class PairFeedbackView(LoginRequiredMixin, View):
+    """ "These two go together" (or don't), from a suggestion card; used for this person's ideas only (AI-4)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        ids = [request.POST.get("item_a"), request.POST.get("item_b")]
+        items = {str(i.pk): i for i in item_list(user=request.user).filter(pk__in=[i for i in ids if _is_uuid(i)])}
+        try:
+            services.pair_feedback_set(
+                owner=request.user,
+                item_a=items[ids[0]],
+                item_b=items[ids[1]],
+                liked=request.POST.get("liked") == "yes",
+            )
+        except (KeyError, ValidationError):
+            messages.error(request, "Choose two different garments of your own.")
+        else:
+            messages.info(request, "Noted: your next ideas take this pair into account.")
+        target = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(target, {request.get_host()}):
+            return redirect(target)
+        return redirect("closet:ideas")
+
+
+def _is_uuid(value: str | None) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

@@ -273,3 +273,24 @@ class TestIdeaPages:
         assert "Suggestion 1" in html and "Save as outfit" in html
         response = client.post(f"/ideas/suggestions/{suggestion.pk}/save/")
         assert response["Location"].startswith("/outfits/")
+
+
+@pytest.mark.promise("AI-4")
+def test_a_pair_marked_as_not_going_together_is_kept_apart(client, user):
+    closet = _closet(user)
+    client.force_login(user)
+    shirt, jeans = closet["White shirt"], closet["Dark jeans"]
+    client.post("/ideas/pairs/", {"item_a": shirt.pk, "item_b": jeans.pk, "liked": "no", "next": "/ideas/"})
+    job = _start(user, count=5)
+    services.outfit_job_run(job_id=job.pk)
+    for suggestion in Suggestion.objects.filter(job=job):
+        assert not {str(shirt.pk), str(jeans.pk)} <= set(suggestion.item_order)
+
+
+def test_a_pair_of_someone_elses_garments_is_refused(client, user, other_user):
+    from closet.models import PairFeedback
+
+    bobs = _closet(other_user)
+    client.force_login(user)
+    client.post("/ideas/pairs/", {"item_a": bobs["White shirt"].pk, "item_b": bobs["Dark jeans"].pk, "liked": "no"})
+    assert not PairFeedback.objects.exists()
