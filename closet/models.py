@@ -94,6 +94,22 @@ class ItemStatus(models.TextChoices):
     SOLD = "sold", "Sold"
 
 
+class SeasonFields(models.Model):
+    """Which seasons something suits: four flags (filterable on any database) read as a list."""
+
+    season_spring = models.BooleanField(default=False)
+    season_summer = models.BooleanField(default=False)
+    season_autumn = models.BooleanField(default=False)
+    season_winter = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def seasons(self) -> list[str]:
+        return [season for season in SEASONS if getattr(self, f"season_{season}")]
+
+
 def _one_to_five(verbose_name: str) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         verbose_name, null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -129,7 +145,7 @@ class Tag(models.Model):
     description="The garments in your closet and what you noted about them: category, colours, size, price, "
     "where they came from, laundry settings.",
 )
-class Item(models.Model):
+class Item(SeasonFields):
     """A garment or accessory in someone's closet (or on their wishlist)."""
 
     # Random ids: a URL or API answer never reveals how many items exist or lets anyone guess the next one.
@@ -143,10 +159,6 @@ class Item(models.Model):
     material = models.CharField(max_length=80, blank=True)
     brand = models.CharField(max_length=80, blank=True)
     size = models.CharField(max_length=20, blank=True)
-    season_spring = models.BooleanField(default=False)
-    season_summer = models.BooleanField(default=False)
-    season_autumn = models.BooleanField(default=False)
-    season_winter = models.BooleanField(default=False)
     formality = _one_to_five("formality (1 casual – 5 formal)")
     warmth = _one_to_five("warmth (1 light – 5 warm)")
     price = models.DecimalField(
@@ -183,10 +195,6 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def seasons(self) -> list[str]:
-        return [season for season in SEASONS if getattr(self, f"season_{season}")]
 
 
 class PhotoStatus(models.TextChoices):
@@ -243,16 +251,12 @@ class ItemPhoto(models.Model):
     erasure=Erasure.delete(),
     description="Your outfits: which garments, the occasion, seasons, rating, notes and a collage picture.",
 )
-class Outfit(models.Model):
+class Outfit(SeasonFields):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="closet_outfits")
     name = models.CharField(max_length=120)
     items = models.ManyToManyField(Item, through="OutfitItem", related_name="outfits")
     occasion = models.CharField(max_length=80, blank=True)
-    season_spring = models.BooleanField(default=False)
-    season_summer = models.BooleanField(default=False)
-    season_autumn = models.BooleanField(default=False)
-    season_winter = models.BooleanField(default=False)
     rating = _one_to_five("rating")
     favourite = models.BooleanField(default=False)
     tags = models.ManyToManyField(Tag, blank=True, related_name="outfits")
@@ -271,10 +275,6 @@ class Outfit(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def seasons(self) -> list[str]:
-        return [season for season in SEASONS if getattr(self, f"season_{season}")]
 
 
 @personal_data(
