@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -39,9 +40,10 @@ def demo_account_ensure():
         email=DEMO_EMAIL, password=DEMO_PASSWORD, display_name="Demo", age_check_passed_at=timezone.now()
     )
     EmailAddress.objects.create(user=user, email=DEMO_EMAIL, verified=True, primary=True)
+    items = {}
     for name, subcategory_slug, colour_slugs, brand, price, seasons in SAMPLE_CLOSET:
         subcategory = Category.objects.select_related("parent").get(slug=subcategory_slug)
-        closet_item_create(
+        items[name] = closet_item_create(
             owner=user,
             name=name,
             category=subcategory.parent,
@@ -52,4 +54,25 @@ def demo_account_ensure():
             currency="EUR",
             seasons=seasons,
         )
+    _demo_history(user, items)
     return user, True
+
+
+def _demo_history(user, items) -> None:
+    """A few months of wears and one outfit, so stats, ideas and outfits have something to show."""
+    from closet.services.outfits import outfit_create
+    from closet.services.wears import wear_log
+
+    today = timezone.localdate()
+    worn_often = ["Straight dark jeans", "White leather sneakers", "White oxford shirt", "Striped Breton top"]
+    for days_ago in range(2, 120, 9):
+        for name in worn_often[(days_ago % 3) :]:
+            wear_log(owner=user, item=items[name], worn_on=today - timedelta(days=days_ago))
+    wear_log(owner=user, item=items["Camel trench coat"], worn_on=today - timedelta(days=97))
+    outfit_create(
+        owner=user,
+        name="Weekend classic",
+        items=[items["Striped Breton top"], items["Straight dark jeans"], items["White leather sneakers"]],
+        occasion="weekend",
+        seasons=["spring", "summer"],
+    )
