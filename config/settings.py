@@ -412,6 +412,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=17, hour=3),
     },
     "consent-events-purge": {"task": "privacy.tasks.consent_events_purge", "schedule": crontab(minute=41, hour=3)},
+    "export-bundles-expire": {"task": "privacy.tasks.export_bundles_expire", "schedule": crontab(minute=53, hour=3)},
     "outfit-jobs-sweep": {"task": "closet.tasks.ideas.outfit_jobs_sweep", "schedule": crontab(minute="*/10")},
     # Photos uploaded while the broker was down are sent for processing again.
     "closet-photos-processing-resume": {
@@ -446,4 +447,6 @@ LOGGING = {
 
 # How long the events of a withdrawn or refused consent are kept as proof (CON-2, STO-5: up to 24 months).
 CONSENT_RETENTION_DAYS = env_int("CONSENT_RETENTION_DAYS", 730, minimum=1)
+# A data export's bundle is deleted this many days after it is ready (RET-6).
+EXPORT_BUNDLE_DAYS = env_int("EXPORT_BUNDLE_DAYS", 7, minimum=1)
 CONSENT_VISITOR_COOKIE = "sc_visitor"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 
+from core.storage import PrivateUploadTo
 from privacy.registry import DataCategory, Erasure, Export, Retention, personal_data
 
 
@@ -272,3 +275,53 @@ class PolicyAcknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} acknowledged {self.policy}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+
+
+@personal_data(
+    category=DataCategory.PRIVACY_REQUEST,
+    owner="owner",
+    retention=Retention.custom(
+        "The job row is kept while the account exists; its bundle is deleted 7 days after it is ready."
+    ),
+    export=Export.rows(exclude=("bundle",)),
+    erasure=Erasure.delete(),
+    description="Copies of your data you asked for (right of access and portability): when, their progress, and "
+    "the ZIP bundle itself until it expires.",
+)
+class ExportJob(models.Model):
+    """One data export (RGT-1, RGT-2). Jobs are rows: the Celery task only advances it. The bundle is a private
+    file reached through signed, expiring links and deleted EXPORT_BUNDLE_DAYS after it is ready (RET-6)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    error = models.CharField(max_length=300, blank=True)
+    bundle = models.FileField(upload_to=PrivateUploadTo("exports"), blank=True)
+    bundle_size = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=("owner", "-created_at")), models.Index(fields=("status", "expires_at"))]
+
+    def __str__(self) -> str:
+        return f"Data export ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    @property
+    def is_downloadable(self) -> bool:
+        return self.status == ExportStatus.READY and bool(self.bundle)

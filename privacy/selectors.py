@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 
-from privacy.models import Choice, ConsentEvent, ConsentSubjectLink
+from privacy.models import Choice, ConsentEvent, ConsentSubjectLink, ExportJob
 from privacy.purposes import PURPOSES
 from privacy.services import consent_subject_key
 
@@ -151,3 +151,8 @@ def policy_changes_to_acknowledge(user):
     if user is None or not user.is_authenticated:
         return PolicyVersion.objects.none()
     return PolicyVersion.objects.filter(published_at__isnull=False, material=True).exclude(acknowledgements__user=user)
+
+
+def export_job_list(user) -> QuerySet[ExportJob]:
+    """The person's own data exports, newest first: the one query every interface reads them through."""
+    return ExportJob.objects.filter(owner=user).order_by("-created_at")

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
+import tempfile
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from privacy.models import Channel, Choice, ConsentEvent, ConsentSubjectLink, Method
+from core.storage import private_files_delete_on_commit
+from privacy.models import Channel, Choice, ConsentEvent, ConsentSubjectLink, ExportJob, ExportStatus, Method
 from privacy.purposes import purpose_get
+
+logger = logging.getLogger(__name__)
 
 
 class ConsentRequired(PermissionError):
@@ -345,3 +354,103 @@ def policy_acknowledge(*, user, policy):
 
     acknowledgement, _ = PolicyAcknowledgement.objects.get_or_create(user=user, policy=policy)
     return acknowledgement
+
+
+# --- Data export (RGT-1, RGT-2, RET-6) ------------------------------------------------------------------------
+
+EXPORT_FAILED = "Your export could not be prepared. Nothing was kept; please try again, or contact support."
+# An export still queued or running after this is failed by the daily sweep, so a new one can be started.
+EXPORT_STUCK_AFTER = timedelta(hours=6)
+
+
+@transaction.atomic
+def export_start(*, owner):
+    """Start preparing a copy of everything we hold about ``owner``; the worker builds it (jobs are rows).
+
+    Only one export runs at a time per person: asking again while one is queued or running returns that one.
+    """
+    # Lock the person's row so two simultaneous requests cannot both start an export.
+    get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+    running = (
+        ExportJob.objects.filter(owner=owner, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING])
+        .order_by("-created_at")
+        .first()
+    )
+    if running is not None:
+        return running
+    job = ExportJob.objects.create(owner=owner)
+    transaction.on_commit(lambda: _export_enqueue(job.pk))
+    return job
+
+
+def _export_enqueue(job_id) -> None:
+    from privacy.tasks import export_build as task
+
+    task.delay(str(job_id))
+
+
+def export_build(*, job_id) -> None:
+    """Build the export bundle of one job (RGT-1, RGT-2). Safe to run again: a finished job (ready, failed,
+    expired) is left alone; an unfinished one is rebuilt from scratch.
+
+    The ZIP is written streaming to a private temporary folder, then saved to private storage; the folder is
+    removed whatever happens. On failure the job ends ``failed`` with a human message and no bundle.
+    """
+    from privacy.exports import bundle_write  # it reads through privacy.selectors, which imports us
+
+    job = ExportJob.objects.select_related("owner").filter(pk=job_id).first()
+    if job is None or not job.is_active:
+        return
+    if job.bundle:  # a previous attempt stored a bundle but died before finishing: start again
+        default_storage.delete(job.bundle.name)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, progress=1, error="", bundle="")
+
+    def progress(percent: int) -> None:
+        ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(progress=min(percent, 99))
+
+    stored_name = ""
+    try:
+        with tempfile.TemporaryDirectory(prefix="export-") as workdir:
+            path = Path(workdir) / "bundle.zip"
+            bundle_write(path, user=job.owner, workdir=Path(workdir), on_progress=progress)
+            size = path.stat().st_size
+            with open(path, "rb") as handle:
+                stored_name = default_storage.save(
+                    job.bundle.field.generate_filename(job, "export.zip"), File(handle, name="export.zip")
+                )
+        finished = timezone.now()
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.READY,
+            progress=100,
+            bundle=stored_name,
+            bundle_size=size,
+            finished_at=finished,
+            expires_at=finished + timedelta(days=settings.EXPORT_BUNDLE_DAYS),
+        )
+    except Exception:
+        logger.exception("Export %s failed", job.pk)
+        if stored_name:
+            default_storage.delete(stored_name)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.FAILED, error=EXPORT_FAILED, bundle="", finished_at=timezone.now()
+        )
+
+
+def export_bundles_expire(*, now: datetime | None = None) -> int:
+    """Delete every export bundle whose time is up (RET-6): the file goes from storage, the row stays as a
+    receipt with status ``expired``. Also fails exports stuck for EXPORT_STUCK_AFTER (a lost worker), so the
+    person can start a new one. Returns how many bundles were deleted."""
+    now = now or timezone.now()
+    expired = 0
+    due = ExportJob.objects.filter(status=ExportStatus.READY, expires_at__lte=now).only("pk", "bundle")
+    for job in due.iterator():
+        with transaction.atomic():
+            if ExportJob.objects.filter(pk=job.pk, status=ExportStatus.READY).update(
+                status=ExportStatus.EXPIRED, bundle=""
+            ):
+                private_files_delete_on_commit(job.bundle.name)
+                expired += 1
+    ExportJob.objects.filter(
+        status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING], created_at__lt=now - EXPORT_STUCK_AFTER
+    ).update(status=ExportStatus.FAILED, error=EXPORT_FAILED, finished_at=now)
+    return expired

@@ -20,3 +20,17 @@ def policy_announce(policy_id: int) -> None:
     from privacy.services import policy_announce as announce
 
     announce(policy_id=policy_id)
+
+
+@shared_task
+def export_build(job_id: str) -> None:
+    from privacy.services import export_build as build
+
+    build(job_id=job_id)
+
+
+@shared_task
+def export_bundles_expire() -> None:
+    from privacy.services import export_bundles_expire as expire
+
+    expire()

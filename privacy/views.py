@@ -1,20 +1,28 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.generic import View
+from django.views.generic.detail import SingleObjectMixin
 
+from core.storage import private_url
+from core.views import OwnerScopedObjectMixin
 from privacy.cookies import cookie_choice_write
-from privacy.models import Channel, Choice, Method
+from privacy.models import Channel, Choice, ExportJob, Method
 from privacy.purposes import purpose_get
 from privacy.selectors import (
     consent_history,
     consent_states,
+    export_job_list,
     notification_preferences_of,
     policy_changes_to_acknowledge,
     policy_current,
@@ -25,6 +33,7 @@ from privacy.services import (
     UnsubscribeTokenUsed,
     consent_record,
     cookie_choice_make,
+    export_start,
     notification_preferences_update,
     policy_acknowledge,
     unsubscribe_token_use,
@@ -60,6 +69,7 @@ def privacy_centre(request: HttpRequest) -> HttpResponse:
             "states": consent_states(request.user),
             "history": history.order_by("-id")[:50],
             "notifications": notification_preferences_of(request.user),
+            **_exports_context(request.user),
             "tab": "privacy",
         },
     )
@@ -173,3 +183,44 @@ def policy_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse("")
     target = request.POST.get("next") or "/"
     return redirect(target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else "/")
+
+
+def _exports_context(user) -> dict:
+    exports = list(export_job_list(user)[:5])
+    return {
+        "exports": exports,
+        "exports_active": any(job.is_active for job in exports),
+        "export_bundle_days": settings.EXPORT_BUNDLE_DAYS,
+    }
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def exports(request: HttpRequest) -> HttpResponse:
+    """ "Your data": POST prepares an export (RGT-1, RGT-2); GET is the list htmx polls while one is running."""
+    if request.method == "POST":
+        export_start(owner=request.user)
+        if request.htmx:
+            return render(request, "privacy/_exports.html", _exports_context(request.user))
+        messages.success(request, "We are preparing your export. It appears under “Your data” when it is ready.")
+        return redirect("privacy:centre")
+    if not request.htmx:
+        return redirect("privacy:centre")
+    return render(request, "privacy/_exports.html", _exports_context(request.user))
+
+
+@method_decorator(never_cache, name="dispatch")
+class ExportDownloadView(OwnerScopedObjectMixin, SingleObjectMixin, View):
+    """Send the owner to a signed link, valid five minutes, to their export's bundle. Another person's export,
+    and one that is not ready or has expired, is a 404."""
+
+    model = ExportJob
+    selector = export_job_list
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        job = self.get_object()
+        if not job.is_downloadable:
+            raise Http404("This export is not ready, or has been deleted.")
+        return redirect(private_url(job.bundle.name, expire=300))

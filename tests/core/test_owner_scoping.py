@@ -147,7 +147,9 @@ def test_html_routes_answer_404_for_another_users_object(route, user, other_user
 
     client.force_login(user)
     if "get" in methods:
-        assert client.get(url).status_code == 200, f"{url} is broken for its owner, so its 404 proves nothing"
+        # Followed, so a download route that redirects to its signed file link is checked down to the file.
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, f"{url} is broken for its owner, so its 404 proves nothing"
 
 
 def test_a_viewset_cannot_replace_its_scoped_queryset():
