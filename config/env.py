@@ -8,6 +8,7 @@ later with a confusing error deep inside a request.
 from __future__ import annotations
 
 import os
+from datetime import date
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -66,6 +67,21 @@ def env_list(name: str, default: list[str] | object = _MISSING) -> list[str]:
     if value is None:
         return list(default)  # type: ignore[call-overload]
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def env_dates(name: str, default: list[date] | object = _MISSING) -> list[date]:
+    """A comma-separated list of ISO dates (YYYY-MM-DD); one that is not a date names itself in the error."""
+    if _raw(name, default) is None:
+        return list(default)  # type: ignore[call-overload]
+    dates = []
+    for value in env_list(name):
+        try:
+            dates.append(date.fromisoformat(value))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list dates as YYYY-MM-DD, separated by commas; got {value!r}."
+            ) from None
+    return dates
 
 
 def env_url(name: str, default: str | object = _MISSING, *, schemes: tuple[str, ...]) -> str:

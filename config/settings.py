@@ -19,7 +19,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_choice, env_dates, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SESIOCLOSET_VAR_DIR", str(BASE_DIR / "var")))
@@ -365,7 +365,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for one choice set, wherever it appears (items, outfits and idea requests all take seasons).
-    "ENUM_NAME_OVERRIDES": {"SeasonEnum": "closet.models.SEASONS"},
+    "ENUM_NAME_OVERRIDES": {
+        "SeasonEnum": "closet.models.SEASONS",
+        "PrivacyRequestKindEnum": "privacy.models.RequestKind",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------------------
@@ -413,6 +416,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "consent-events-purge": {"task": "privacy.tasks.consent_events_purge", "schedule": crontab(minute=41, hour=3)},
     "export-bundles-expire": {"task": "privacy.tasks.export_bundles_expire", "schedule": crontab(minute=53, hour=3)},
+    # Staff get the privacy requests due within 2 business days or overdue (RGT-6), before the working day.
+    "privacy-requests-digest": {"task": "privacy.tasks.privacy_requests_digest", "schedule": crontab(minute=0, hour=6)},
     "outfit-jobs-sweep": {"task": "closet.tasks.ideas.outfit_jobs_sweep", "schedule": crontab(minute="*/10")},
     # Photos uploaded while the broker was down are sent for processing again.
     "closet-photos-processing-resume": {
@@ -450,3 +455,13 @@ CONSENT_RETENTION_DAYS = env_int("CONSENT_RETENTION_DAYS", 730, minimum=1)
 # A data export's bundle is deleted this many days after it is ready (RET-6).
 EXPORT_BUNDLE_DAYS = env_int("EXPORT_BUNDLE_DAYS", 7, minimum=1)
 CONSENT_VISITOR_COOKIE = "sc_visitor"
+
+# Privacy requests (RGT-6): answered within PRIVACY_REQUEST_BUSINESS_DAYS business days (weekends and the listed
+# public holidays do not count; the count starts the day after the request arrives), or, in "calendar_days" mode,
+# within PRIVACY_REQUEST_CALENDAR_DAYS days. Holidays are ISO dates, comma-separated: 2026-12-25,2026-12-26.
+PRIVACY_REQUEST_DEADLINE_MODE = env_choice(
+    "PRIVACY_REQUEST_DEADLINE_MODE", ("business_days", "calendar_days"), "business_days"
+)
+PRIVACY_REQUEST_BUSINESS_DAYS = env_int("PRIVACY_REQUEST_BUSINESS_DAYS", 5, minimum=1)
+PRIVACY_REQUEST_CALENDAR_DAYS = env_int("PRIVACY_REQUEST_CALENDAR_DAYS", 30, minimum=1)
+PRIVACY_REQUEST_HOLIDAYS = env_dates("PRIVACY_REQUEST_HOLIDAYS", [])

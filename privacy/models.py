@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 
 from core.storage import PrivateUploadTo
 from privacy.registry import DataCategory, Erasure, Export, Retention, personal_data
@@ -224,7 +225,10 @@ class NewsletterDelivery(models.Model):
 )
 class NotificationPreferences(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True)
-    account_service = models.BooleanField(default=True, help_text="Receipts, export ready, request updates.")
+    account_service = models.BooleanField(
+        default=True,
+        help_text="Export ready, reminders about the account. Answers to privacy requests are always sent.",
+    )
     outfit_reminders = models.BooleanField(default=False, help_text="A morning nudge on days you planned an outfit.")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -325,3 +329,128 @@ class ExportJob(models.Model):
     @property
     def is_downloadable(self) -> bool:
         return self.status == ExportStatus.READY and bool(self.bundle)
+
+
+# --- Privacy requests (RGT-6) ---------------------------------------------------------------------------------
+
+
+class RequestKind(models.TextChoices):
+    ACCESS = "access", "Access to my data"
+    EXPORT = "export", "A copy of my data to take elsewhere"
+    RECTIFICATION = "rectification", "Correct my data"
+    ERASURE = "erasure", "Erase my data"
+    RESTRICTION = "restriction", "Restrict the use of my data"
+    OBJECTION = "objection", "Object to a use of my data"
+    CONSENT_WITHDRAWAL = "consent_withdrawal", "Withdraw a consent"
+
+
+class RequestChannel(models.TextChoices):
+    SETTINGS = "settings", "Privacy settings"
+    API = "api", "API"
+    EMAIL = "email", "E-mail"
+
+
+class RequestStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    IDENTITY_VERIFIED = "identity_verified", "Identity verified"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    DENIED = "denied", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# A request in one of these is still owed an answer: it counts against its due date.
+REQUEST_OPEN_STATUSES = (RequestStatus.RECEIVED, RequestStatus.IDENTITY_VERIFIED, RequestStatus.IN_PROGRESS)
+
+
+class DenialReason(models.TextChoices):
+    IDENTITY_NOT_VERIFIED = "identity_not_verified", "We could not verify your identity"
+    MANIFESTLY_UNFOUNDED = "manifestly_unfounded", "The request is manifestly unfounded"
+    EXCESSIVE_OR_REPETITIVE = "excessive_or_repetitive", "The request is excessive or repeats an earlier one"
+    LEGAL_OBLIGATION_TO_KEEP = "legal_obligation_to_keep", "The law obliges us to keep this data"
+    NOT_OUR_DATA = "not_our_data", "We do not hold this data"
+
+
+@personal_data(
+    category=DataCategory.PRIVACY_REQUEST,
+    owner="user",
+    retention=Retention.custom("Kept 3 years after completion as proof the request was answered (legal obligation)."),
+    export=Export.rows(),
+    erasure=Erasure.keep(
+        legal_basis="Proof that a rights request was answered in time (GDPR art. 5(2) accountability)."
+    ),
+    description="The privacy requests you made (access, erasure, correction…): what you asked, how, when it was "
+    "due and how it was answered.",
+)
+class PrivacyRequest(models.Model):
+    """One rights request, from the settings, the API or an e-mail logged by staff (RGT-6). Its status only
+    changes through privacy.services.privacy_request_transition, which writes a PrivacyRequestEvent each time."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="privacy_requests"
+    )
+    requester_email = models.EmailField(
+        blank=True, help_text="For a request by e-mail from someone without an account."
+    )
+    kind = models.CharField(max_length=20, choices=RequestKind.choices)
+    channel = models.CharField(max_length=10, choices=RequestChannel.choices)
+    status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.RECEIVED)
+    denial_reason = models.CharField(max_length=30, choices=DenialReason.choices, blank=True)
+    details = models.TextField(blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    due_on = models.DateField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-received_at",)
+        indexes = [models.Index(fields=("user", "-received_at")), models.Index(fields=("status", "due_on"))]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()}, due {self.due_on:%Y-%m-%d})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in REQUEST_OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on < timezone.localdate()
+
+    @property
+    def requester(self) -> str:
+        return self.user.email if self.user_id else self.requester_email
+
+
+@personal_data(
+    category=DataCategory.PRIVACY_REQUEST,
+    owner="request__user",
+    retention=Retention.custom("Kept 3 years after completion as proof the request was answered (legal obligation)."),
+    export=Export.rows(exclude=("actor",)),
+    erasure=Erasure.keep(
+        legal_basis="Proof that a rights request was answered in time (GDPR art. 5(2) accountability)."
+    ),
+    description="Each step of your privacy requests: who moved it on, when, and why.",
+)
+class PrivacyRequestEvent(models.Model):
+    """One status change of a privacy request: the audit trail that proves when and by whom it was answered."""
+
+    request = models.ForeignKey(PrivacyRequest, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=RequestStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="privacy_request_actions",
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status} by {self.actor_label or 'system'}"

@@ -156,3 +156,36 @@ def policy_changes_to_acknowledge(user):
 def export_job_list(user) -> QuerySet[ExportJob]:
     """The person's own data exports, newest first: the one query every interface reads them through."""
     return ExportJob.objects.filter(owner=user).order_by("-created_at")
+
+
+def privacy_request_list(*, user):
+    """The person's own privacy requests, newest first: the one query every interface reads them through."""
+    from privacy.models import PrivacyRequest
+
+    return PrivacyRequest.objects.filter(user=user).order_by("-received_at")
+
+
+def privacy_requests_overdue(*, today=None):
+    """Open requests (staff-wide, not owner-scoped) whose due date has passed."""
+    from django.utils import timezone
+
+    from privacy.models import REQUEST_OPEN_STATUSES, PrivacyRequest
+
+    today = today or timezone.localdate()
+    return PrivacyRequest.objects.filter(status__in=REQUEST_OPEN_STATUSES, due_on__lt=today).order_by("due_on")
+
+
+def privacy_requests_due_soon(*, today=None, business_days: int = 2, include_overdue: bool = True):
+    """Open requests (staff-wide) due within ``business_days`` business days of ``today``, and the overdue ones
+    unless ``include_overdue`` is False."""
+    from django.utils import timezone
+
+    from privacy.deadlines import business_days_add, privacy_request_holidays
+    from privacy.models import REQUEST_OPEN_STATUSES, PrivacyRequest
+
+    today = today or timezone.localdate()
+    limit = business_days_add(today, business_days, holidays=privacy_request_holidays())
+    rows = PrivacyRequest.objects.filter(status__in=REQUEST_OPEN_STATUSES, due_on__lte=limit)
+    if not include_overdue:
+        rows = rows.filter(due_on__gte=today)
+    return rows.select_related("user").order_by("due_on", "received_at")

@@ -454,3 +454,180 @@ def export_bundles_expire(*, now: datetime | None = None) -> int:
         status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING], created_at__lt=now - EXPORT_STUCK_AFTER
     ).update(status=ExportStatus.FAILED, error=EXPORT_FAILED, finished_at=now)
     return expired
+
+
+# --- Privacy requests (RGT-6) ---------------------------------------------------------------------------------
+
+# The only moves a request can make. Completed, declined and cancelled requests are final.
+PRIVACY_REQUEST_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "received": ("identity_verified", "denied", "cancelled"),
+    "identity_verified": ("in_progress", "denied", "cancelled"),
+    "in_progress": ("completed", "denied"),
+}
+# Staff are warned about open requests due within this many business days (and about overdue ones).
+PRIVACY_REQUEST_DUE_SOON_BUSINESS_DAYS = 2
+
+
+def _privacy_request_actor_label(*, request, actor) -> str:
+    if actor is None:
+        return "system"
+    if request.user_id is not None and actor.pk == request.user_id:
+        return "the requester"
+    if actor.is_staff:
+        return f"staff: {actor}"
+    return str(actor)
+
+
+@transaction.atomic
+def privacy_request_create(
+    *,
+    kind: str,
+    channel: str,
+    user=None,
+    requester_email: str = "",
+    details: str = "",
+    actor=None,
+    received_at: datetime | None = None,
+):
+    """Log a rights request (RGT-6) and fix its due date from when it was received (by default now).
+
+    ``received_at`` lets staff log an e-mail that arrived earlier: the deadline runs from its arrival, not from
+    when it was typed in. Writes the first PrivacyRequestEvent ("received") in the same transaction.
+    """
+    from django.core.exceptions import ValidationError
+
+    from privacy.deadlines import privacy_request_due_date
+    from privacy.models import PrivacyRequest, PrivacyRequestEvent, RequestChannel, RequestKind
+
+    if kind not in RequestKind.values:
+        raise ValidationError(f"Unknown kind of request: {kind!r}.")
+    if channel not in RequestChannel.values:
+        raise ValidationError(f"Unknown channel: {channel!r}.")
+    if user is None and not requester_email:
+        raise ValidationError("A request needs the account it concerns or the requester's e-mail address.")
+    received_at = received_at or timezone.now()
+    request = PrivacyRequest.objects.create(
+        user=user,
+        requester_email=requester_email,
+        kind=kind,
+        channel=channel,
+        details=details,
+        received_at=received_at,
+        due_on=privacy_request_due_date(received_at),
+    )
+    PrivacyRequestEvent.objects.create(
+        request=request,
+        from_status="",
+        to_status=request.status,
+        actor=actor,
+        actor_label=_privacy_request_actor_label(request=request, actor=actor),
+        note=f"Received via {request.get_channel_display().lower()}.",
+        at=received_at,
+    )
+    return request
+
+
+@transaction.atomic
+def privacy_request_transition(
+    *, request, to_status: str, actor=None, actor_label: str = "", note: str = "", denial_reason: str = ""
+):
+    """Move a privacy request on, along the allowed transitions only, and record who did it and why.
+
+    Raises ValidationError (and saves nothing) for a move that is not allowed, or for a refusal without one of
+    the fixed denial reasons. A completed or declined request is answered by e-mail once the change commits.
+    """
+    from django.core.exceptions import ValidationError
+
+    from privacy.models import DenialReason, PrivacyRequest, PrivacyRequestEvent, RequestStatus
+
+    # Lock the row: two staff pressing buttons at once must not both move it from the same status.
+    current = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+    allowed = PRIVACY_REQUEST_TRANSITIONS.get(current.status, ())
+    if to_status not in allowed:
+        target = RequestStatus(to_status).label if to_status in RequestStatus.values else to_status
+        raise ValidationError(
+            f"A request that is {current.get_status_display().lower()} cannot become {str(target).lower()}"
+            + (f"; it can become: {', '.join(RequestStatus(s).label.lower() for s in allowed)}." if allowed else ".")
+        )
+    if to_status == RequestStatus.DENIED:
+        if denial_reason not in DenialReason.values:
+            raise ValidationError(f"Declining a request needs one of these reasons: {', '.join(DenialReason.values)}.")
+    elif denial_reason:
+        raise ValidationError("A denial reason is only given when a request is declined.")
+    from_status = current.status
+    current.status = to_status
+    current.denial_reason = denial_reason
+    fields = ["status", "denial_reason"]
+    if to_status == RequestStatus.COMPLETED:
+        current.completed_at = timezone.now()
+        fields.append("completed_at")
+    current.save(update_fields=fields)
+    PrivacyRequestEvent.objects.create(
+        request=current,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_label=actor_label or _privacy_request_actor_label(request=current, actor=actor),
+        note=note,
+    )
+    if to_status in (RequestStatus.COMPLETED, RequestStatus.DENIED):
+        transaction.on_commit(lambda: privacy_request_answer_send(request_id=current.pk))
+    request.refresh_from_db()
+    return current
+
+
+def privacy_request_answer_send(*, request_id) -> bool:
+    """E-mail the person the outcome of their completed or declined request: to the account's address, or to
+    the address the request came from. Returns whether an e-mail was sent."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from privacy.models import PrivacyRequest
+
+    request = PrivacyRequest.objects.select_related("user").filter(pk=request_id).first()
+    if request is None:
+        return False
+    # Always sent, whatever the e-mail preferences: answering a rights request is an obligation, not a service e-mail.
+    address = request.user.email if request.user is not None else request.requester_email
+    if not address:
+        return False
+    url = settings.SITE_URL + "/settings/privacy/"
+    body = render_to_string("privacy/email/request_answered.txt", {"request": request, "url": url})
+    outcome = "is completed" if request.status == "completed" else "was declined"
+    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your privacy request {outcome}"
+    send_mail(subject, body, None, [address])
+    return True
+
+
+def privacy_requests_due_soon_digest(*, today=None) -> int:
+    """E-mail every staff member with an address the open requests that are overdue or due within 2 business
+    days (RGT-6). Returns how many requests the digest listed; nothing is sent when there are none."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from privacy.selectors import privacy_requests_due_soon
+
+    today = today or timezone.localdate()
+    requests = list(privacy_requests_due_soon(today=today, business_days=PRIVACY_REQUEST_DUE_SOON_BUSINESS_DAYS))
+    if not requests:
+        return 0
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="")
+    recipients = list(staff.values_list("email", flat=True))
+    if not recipients:
+        logger.warning("%d privacy request(s) are due soon or overdue, but no staff member has an e-mail address.",
+                       len(requests))  # fmt: skip
+        return len(requests)
+    body = render_to_string(
+        "privacy/email/requests_digest.txt",
+        {
+            "overdue": [r for r in requests if r.due_on < today],
+            "due_soon": [r for r in requests if r.due_on >= today],
+            "today": today,
+            "admin_url": settings.SITE_URL + "/admin/privacy/privacyrequest/?deadline=overdue",
+        },
+    )
+    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{len(requests)} privacy request(s) due soon or overdue"
+    # One message per person: staff addresses are not disclosed to each other.
+    for address in recipients:
+        send_mail(subject, body, None, [address])
+    return len(requests)

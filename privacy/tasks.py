@@ -34,3 +34,10 @@ def export_bundles_expire() -> None:
     from privacy.services import export_bundles_expire as expire
 
     expire()
+
+
+@shared_task
+def privacy_requests_digest() -> None:
+    from privacy.services import privacy_requests_due_soon_digest as digest
+
+    digest()

@@ -17,7 +17,8 @@ from django.views.generic.detail import SingleObjectMixin
 from core.storage import private_url
 from core.views import OwnerScopedObjectMixin
 from privacy.cookies import cookie_choice_write
-from privacy.models import Channel, Choice, ExportJob, Method
+from privacy.forms import PrivacyRequestForm
+from privacy.models import Channel, Choice, ExportJob, Method, RequestChannel
 from privacy.purposes import purpose_get
 from privacy.selectors import (
     consent_history,
@@ -27,6 +28,7 @@ from privacy.selectors import (
     policy_changes_to_acknowledge,
     policy_current,
     policy_versions,
+    privacy_request_list,
 )
 from privacy.services import (
     UnsubscribeTokenInvalid,
@@ -36,6 +38,7 @@ from privacy.services import (
     export_start,
     notification_preferences_update,
     policy_acknowledge,
+    privacy_request_create,
     unsubscribe_token_use,
 )
 
@@ -70,6 +73,8 @@ def privacy_centre(request: HttpRequest) -> HttpResponse:
             "history": history.order_by("-id")[:50],
             "notifications": notification_preferences_of(request.user),
             **_exports_context(request.user),
+            "privacy_requests": privacy_request_list(user=request.user)[:20],
+            "privacy_request_form": PrivacyRequestForm(),
             "tab": "privacy",
         },
     )
@@ -224,3 +229,24 @@ class ExportDownloadView(OwnerScopedObjectMixin, SingleObjectMixin, View):
         if not job.is_downloadable:
             raise Http404("This export is not ready, or has been deleted.")
         return redirect(private_url(job.bundle.name, expire=300))
+
+
+@login_required
+@require_POST
+def privacy_requests(request: HttpRequest) -> HttpResponse:
+    """ "Your requests": make a privacy request (RGT-6); it is answered by its due date, shown in the list."""
+    form = PrivacyRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose what you are asking for.")
+        return redirect("privacy:centre")
+    privacy_request = privacy_request_create(
+        kind=form.cleaned_data["kind"],
+        details=form.cleaned_data["details"],
+        channel=RequestChannel.SETTINGS,
+        user=request.user,
+        actor=request.user,
+    )
+    messages.success(
+        request, f"Your request is received. We answer it by {privacy_request.due_on:%-d %B %Y} at the latest."
+    )
+    return redirect("privacy:centre")
