@@ -29,7 +29,8 @@ EDITABLE_FIELDS = (
 )
 
 
-def _tags(owner, names: Iterable[str]) -> list[Tag]:
+def tags_get_or_create(owner, names: Iterable[str]) -> list[Tag]:
+    """The owner's tags of these names (lower-cased, at most 40 characters), created when missing."""
     cleaned = list(dict.fromkeys(n.strip().lower()[:40] for n in names if n and n.strip()))
     existing = {t.name: t for t in Tag.objects.filter(owner=owner, name__in=cleaned)}
     return [existing.get(name) or Tag.objects.create(owner=owner, name=name) for name in cleaned]
@@ -60,8 +61,11 @@ def _apply(item: Item, *, colours=None, tags=None, seasons=None, **fields) -> It
     item.save()
     if colours is not None:
         item.colours.set(colours)
+        from closet.services.outfits import outfit_collages_refresh  # outfits imports this module
+
+        outfit_collages_refresh(item=item)  # colour tiles of photo-less items follow the item's first colour
     if tags is not None:
-        item.tags.set(_tags(item.owner, tags))
+        item.tags.set(tags_get_or_create(item.owner, tags))
     return item
 
 

@@ -26,7 +26,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 from closet.models import SEASONS, Item, ItemPhoto, Outfit, OutfitItem
 from closet.selectors.items import item_list
 from closet.selectors.outfits import outfit_collage_sources
-from closet.services.items import _tags as tags_for_owner
+from closet.services.items import tags_get_or_create as tags_for_owner
 from closet.services.wears import UNKNOWN_ITEM, WearLog, wear_log
 from core.storage import private_files_delete_on_commit
 

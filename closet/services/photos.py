@@ -155,6 +155,7 @@ def item_photo_make_primary(*, photo: ItemPhoto) -> ItemPhoto:
     ItemPhoto.objects.filter(item_id=photo.item_id, is_primary=True).exclude(pk=photo.pk).update(is_primary=False)
     ItemPhoto.objects.filter(pk=photo.pk).update(is_primary=True)
     photo.is_primary = True
+    _outfit_collages_refresh(item_id=photo.item_id)
     return photo
 
 
@@ -170,6 +171,7 @@ def item_photo_delete(*, photo: ItemPhoto) -> None:
     photo.delete()
     private_files_delete_on_commit(*names)
     _primary_ensure(item_id=item_id)
+    _outfit_collages_refresh(item_id=item_id)
 
 
 def item_photos_processing_resume(*, older_than: timedelta = timedelta(minutes=10)) -> int:
@@ -283,6 +285,7 @@ def _photo_finish(*, photo: ItemPhoto, upload_name: str, width: int, height: int
     item = _item_lock(photo.item_id)
     if item is not None and not item.colours.exists():
         item.colours.set(palette_nearest(hexes=dominant[:SUGGESTED_COLOURS]))
+    _outfit_collages_refresh(item_id=photo.item_id)
     return True
 
 
@@ -295,6 +298,15 @@ def _photo_fail(*, photo: ItemPhoto, message: str) -> None:
     if updated:
         private_files_delete_on_commit(photo.upload.name)
         _primary_ensure(item_id=photo.item_id)
+
+
+def _outfit_collages_refresh(*, item_id: Any) -> None:
+    """The outfits showing this item draw its primary photo: queue new collages for them."""
+    from closet.services.outfits import outfit_collages_refresh
+
+    item = Item.objects.filter(pk=item_id).first()
+    if item is not None:
+        outfit_collages_refresh(item=item)
 
 
 def _primary_ensure(*, item_id: Any) -> None:

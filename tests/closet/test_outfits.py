@@ -511,3 +511,21 @@ def test_the_navigation_links_to_outfits_and_the_plan_when_signed_in(client, use
 
     assert f'href="{reverse("closet:outfit-list")}" aria-current="page">Outfits</a>' in page
     assert f'href="{reverse("closet:plan-week")}">Plan</a>' in page
+
+
+def test_a_new_photo_or_new_colours_on_an_item_refresh_the_collages_that_show_it(user):
+    """The collage draws each item's primary photo, or a tile in its first colour: both changes redraw it."""
+    from closet.services.items import closet_item_update
+    from closet.services.photos import item_photo_delete
+    from tests.closet.factories import ItemPhotoFactory, OutfitItemFactory, colour
+
+    link = OutfitItemFactory(outfit__owner=user)
+    item, outfit = link.item, link.outfit
+    before = Outfit.objects.get(pk=outfit.pk).collage_version
+
+    closet_item_update(item=item, colours=[colour("olive")])
+    assert Outfit.objects.get(pk=outfit.pk).collage_version == before + 1
+
+    photo = ItemPhotoFactory(owner=user, item=item, is_primary=True)
+    item_photo_delete(photo=photo)
+    assert Outfit.objects.get(pk=outfit.pk).collage_version == before + 2
