@@ -150,7 +150,7 @@ class Profile(models.Model):
 @personal_data(
     category=DataCategory.DEVICE,
     owner="owner",
-    retention=Retention.days_after(90, after="last_seen_at"),
+    retention=Retention.days_after(90, after="last_seen_at", setting="RETENTION_SECURITY_LOG_DAYS"),
     export=Export.rows(exclude=("token_hash",)),
     erasure=Erasure.delete(),
     description="The browsers and apps signed in to your account: a keyed hash of a random cookie (never the "

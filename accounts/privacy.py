@@ -29,7 +29,7 @@ register(
     UserSession,
     category=DataCategory.SECURITY_LOG,
     owner="user",
-    retention=Retention.days_after(90, after="last_seen_at"),
+    retention=Retention.days_after(90, after="last_seen_at", setting="RETENTION_SECURITY_LOG_DAYS"),
     export=Export.rows(exclude=("session_key",)),
     erasure=Erasure.delete(),
     description="Your signed-in sessions: IP address, browser and when each was last used.",

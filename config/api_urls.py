@@ -6,4 +6,6 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("closet.api.urls")),
     path("", include("privacy.api.urls")),
+    path("", include("support.api.urls")),
+    path("", include("security.api.urls")),
 ]

@@ -48,7 +48,9 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (one of 1/0, true/false, yes/no, on/off); got {value!r}.")
 
 
-def env_int(name: str, default: int | object = _MISSING, *, minimum: int | None = None) -> int:
+def env_int(
+    name: str, default: int | object = _MISSING, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     value = _raw(name, default)
     if value is None:
         return default  # type: ignore[return-value]
@@ -58,6 +60,8 @@ def env_int(name: str, default: int | object = _MISSING, *, minimum: int | None 
         raise ImproperlyConfigured(f"{name} must be a whole number; got {value!r}.") from None
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {number}.")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}; got {number}.")
     return number
 
 

@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "privacy",
     "closet",
     "stores",
+    "support",
+    "security",
 ]
 
 MIDDLEWARE = [
@@ -465,3 +467,15 @@ PRIVACY_REQUEST_DEADLINE_MODE = env_choice(
 PRIVACY_REQUEST_BUSINESS_DAYS = env_int("PRIVACY_REQUEST_BUSINESS_DAYS", 5, minimum=1)
 PRIVACY_REQUEST_CALENDAR_DAYS = env_int("PRIVACY_REQUEST_CALENDAR_DAYS", 30, minimum=1)
 PRIVACY_REQUEST_HOLIDAYS = env_dates("PRIVACY_REQUEST_HOLIDAYS", [])
+
+# Erasure (RGT-4, RET-1): a closed account is erased by the sweep this many days after the person asked, and can be
+# cancelled until then. The promise is "within 30 days", so the setting cannot exceed 29 (the sweep runs daily).
+ERASURE_GRACE_DAYS = env_int("ERASURE_GRACE_DAYS", 7, minimum=0, maximum=29)
+
+# Retention sweeps (RET-2, RET-3, RET-4): rows older than these are deleted by the nightly sweep
+# (privacy.retention); the registry names which models each period applies to.
+RETENTION_USAGE_DAYS = env_int("RETENTION_USAGE_DAYS", 365, minimum=1)
+RETENTION_SUPPORT_DAYS = env_int("RETENTION_SUPPORT_DAYS", 182, minimum=1)
+RETENTION_SECURITY_LOG_DAYS = env_int("RETENTION_SECURITY_LOG_DAYS", 90, minimum=1)
+# The sweep deletes at most this many rows per statement, so a large backlog never holds a long lock.
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000, minimum=1)

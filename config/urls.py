@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("closet.urls")),
     path("settings/", include("accounts.urls")),
     path("", include("privacy.urls")),
+    path("support/", include("support.urls")),
+    path("staff/", include("security.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),

@@ -151,7 +151,7 @@ class ConsentSubjectLink(models.Model):
 @personal_data(
     category=DataCategory.USAGE,
     owner="user",
-    retention=Retention.days_after(365, after="created_at"),
+    retention=Retention.days_after(365, after="created_at", setting="RETENTION_USAGE_DAYS"),
     export=Export.rows(exclude=("subject_key",)),
     erasure=Erasure.delete(),
     description="First-party usage counts (which page or feature was opened, when), recorded only with your "

@@ -49,22 +49,31 @@ class DataCategory(StrEnum):
 
 @dataclass(frozen=True)
 class Retention:
-    """How long rows are kept. ``days`` counts from the datetime field ``after``."""
+    """How long rows are kept. ``days`` counts from the datetime field ``after``; when ``setting`` names a Django
+    setting, that setting's value replaces ``days`` (so deployments can shorten a period without code)."""
 
     kind: str  # "account_lifetime" | "days" | "rule"
     days: int | None = None
     after: str | None = None
     rule: str = ""
+    setting: str = ""
+
+    @property
+    def effective_days(self) -> int | None:
+        if self.kind != "days":
+            return None
+        return getattr(settings, self.setting) if self.setting else self.days
 
     @classmethod
     def account_lifetime(cls) -> Retention:
         return cls(kind="account_lifetime")
 
     @classmethod
-    def days_after(cls, days: int, *, after: str) -> Retention:
+    def days_after(cls, days: int, *, after: str, setting: str = "") -> Retention:
+        """Rows are deleted ``days`` after their ``after`` field by the retention sweep (privacy.retention)."""
         if days < 0:
             raise ValueError("Retention days cannot be negative.")
-        return cls(kind="days", days=days, after=after)
+        return cls(kind="days", days=days, after=after, setting=setting)
 
     @classmethod
     def custom(cls, rule: str) -> Retention:
@@ -76,7 +85,7 @@ class Retention:
             return "Kept while the account exists."
         if self.kind == "rule":
             return self.rule
-        return f"Deleted {self.days} days after {self.after.replace('_', ' ')}."
+        return f"Deleted {self.effective_days} days after {self.after.replace('_', ' ')}."
 
 
 @dataclass(frozen=True)

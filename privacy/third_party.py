@@ -8,7 +8,7 @@ register(
     LogEntry,
     category=DataCategory.STAFF_AUDIT,
     owner="user",
-    retention=Retention.days_after(90, after="action_time"),
+    retention=Retention.days_after(90, after="action_time", setting="RETENTION_SECURITY_LOG_DAYS"),
     export=Export.not_exported("A record of what a staff member changed in the admin, not data about a customer."),
     erasure=Erasure.delete(),
     description="The admin's record of changes made by staff members.",
