@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("support/", include("support.urls")),
     path("staff/", include("security.urls")),
+    path("settings/security/", include("security.settings_urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),
