@@ -126,3 +126,33 @@ class AdminUserChangeForm(auth_forms.UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+    # Fields that are the person's own data: staff may correct them only under a rectification request (RGT-3).
+    PERSONAL_FIELDS = ("email", "display_name")
+
+    rectification_request = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Rectification request",
+        help_text="Correcting the person's e-mail or name needs their open rectification request; the change is "
+        "recorded on it and the request is completed.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        from privacy.models import REQUEST_OPEN_STATUSES, PrivacyRequest, RequestKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["rectification_request"].queryset = PrivacyRequest.objects.filter(
+            user=self.instance, kind=RequestKind.RECTIFICATION, status__in=REQUEST_OPEN_STATUSES
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = [name for name in self.PERSONAL_FIELDS if name in self.changed_data]
+        if changed and not cleaned.get("rectification_request"):
+            raise forms.ValidationError(
+                "Changing %(fields)s is a correction of the person's data: choose their rectification request "
+                "(log it under Privacy requests first if it came by e-mail).",
+                params={"fields": " and ".join(changed)},
+            )
+        return cleaned

@@ -420,6 +420,9 @@ CELERY_BEAT_SCHEDULE = {
     "export-bundles-expire": {"task": "privacy.tasks.export_bundles_expire", "schedule": crontab(minute=53, hour=3)},
     # Staff get the privacy requests due within 2 business days or overdue (RGT-6), before the working day.
     "privacy-requests-digest": {"task": "privacy.tasks.privacy_requests_digest", "schedule": crontab(minute=0, hour=6)},
+    # Closed accounts are erased once their grace period is over (RET-1), then the registry's periods run out.
+    "account-erasures": {"task": "privacy.tasks.account_erasures_due_run", "schedule": crontab(minute=5, hour=4)},
+    "retention-sweep": {"task": "privacy.tasks.retention_sweep", "schedule": crontab(minute=35, hour=4)},
     "outfit-jobs-sweep": {"task": "closet.tasks.ideas.outfit_jobs_sweep", "schedule": crontab(minute="*/10")},
     # Photos uploaded while the broker was down are sent for processing again.
     "closet-photos-processing-resume": {

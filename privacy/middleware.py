@@ -6,7 +6,7 @@ from django.conf import settings
 
 from privacy.cookies import ANALYTICS_COOKIE, cookie_choice_read, cookie_choice_write, gpc_signal
 from privacy.models import Method
-from privacy.selectors import consent_given
+from privacy.selectors import consent_given, processing_restricted
 from privacy.services import cookie_choice_make, usage_event_record
 
 # Pages whose views are never counted: health probes, files, the admin, the API (apps have their own consent).
@@ -54,7 +54,7 @@ class ConsentMiddleware:
             return False
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            return consent_given(user, "analytics")
+            return consent_given(user, "analytics") and not processing_restricted(user, "analytics")
         return bool(choice and choice.analytics)
 
     @staticmethod

@@ -376,9 +376,9 @@ class DenialReason(models.TextChoices):
     owner="user",
     retention=Retention.custom("Kept 3 years after completion as proof the request was answered (legal obligation)."),
     export=Export.rows(),
-    erasure=Erasure.keep(
-        legal_basis="Proof that a rights request was answered in time (GDPR art. 5(2) accountability)."
-    ),
+    # The request stays as proof that it was answered in time (GDPR art. 5(2) accountability), without the link
+    # to the person or the free text they wrote.
+    erasure=Erasure.anonymise("user", "requester_email", "details"),
     description="The privacy requests you made (access, erasure, correction…): what you asked, how, when it was "
     "due and how it was answered.",
 )
@@ -454,3 +454,125 @@ class PrivacyRequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status} by {self.actor_label or 'system'}"
+
+
+# --- Restriction and objection (RGT-5) ---------------------------------------------------------------------
+
+
+class RestrictablePurpose(models.TextChoices):
+    """Uses of a person's data they can restrict or object to, each obeyed by the code path named."""
+
+    PERSONALISATION = "personalisation", "Personalisation (outfit ideas learn from your likes and dislikes)"
+    ANALYTICS = "analytics", "Usage analytics"
+    MARKETING = "marketing", "Marketing e-mail"
+    AI = "ai", "AI outfit ideas"
+
+
+@personal_data(
+    category=DataCategory.CONSENT,
+    owner="user",
+    retention=Retention.account_lifetime(),
+    export=Export.rows(),
+    erasure=Erasure.delete(),
+    description="The uses of your data you restricted or objected to (personalisation, analytics, marketing, AI).",
+)
+class ProcessingRestriction(models.Model):
+    """One restriction or objection in force: while the row exists, the purpose's code path does not run for
+    this person (privacy.selectors.processing_restricted). Lifting it deletes the row; both are consent events
+    too, so the history is in the consent log."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="restrictions")
+    purpose = models.CharField(max_length=20, choices=RestrictablePurpose.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("user", "purpose"), name="privacy_restriction_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.purpose} restricted"
+
+
+# --- Erasure (RGT-4, RET-1, POL-2) -------------------------------------------------------------------------
+
+
+class ErasureReason(models.TextChoices):
+    USER_REQUEST = "user_request", "The person deleted their account"
+    UNDER_AGE = "under_age", "Reported as under age (POL-2)"
+    STAFF_REQUEST = "staff_request", "An erasure request received by staff"
+
+
+class ErasureStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+    COMPLETED = "completed", "Completed"
+
+
+@personal_data(
+    category=DataCategory.PRIVACY_REQUEST,
+    owner="user",
+    retention=Retention.custom(
+        "The erasure receipt is kept as proof of erasure; it holds no personal data once the account is erased."
+    ),
+    export=Export.rows(exclude=("subject_hash", "subject_salt")),
+    erasure=Erasure.anonymise("user"),
+    description="Your account's closure: when you asked, when erasure is due, and (afterwards) a receipt with "
+    "dates and counts only.",
+)
+class AccountErasure(models.Model):
+    """A closed account on its way to erasure, then the receipt that it was erased.
+
+    While scheduled, the account is deactivated and can be restored with the e-mailed cancel link. The sweep
+    (privacy.erasure.account_erasures_due_run) erases it after ERASURE_GRACE_DAYS. What is left is this row with
+    ``user`` empty: dates, counts per data category and ``subject_hash``, an HMAC of the e-mail address under a
+    random salt, so a person who gives their address can be shown the receipt is theirs, and nobody can read the
+    address back from it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="erasures"
+    )
+    request = models.ForeignKey(
+        "privacy.PrivacyRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="erasures"
+    )
+    reason = models.CharField(max_length=20, choices=ErasureReason.choices)
+    status = models.CharField(max_length=10, choices=ErasureStatus.choices, default=ErasureStatus.SCHEDULED)
+    requested_at = models.DateTimeField(default=timezone.now)
+    erase_after = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    subject_salt = models.CharField(max_length=32, blank=True)
+    subject_hash = models.CharField(max_length=64, blank=True)
+    counts = models.JSONField(default=dict, blank=True, help_text="Rows removed or anonymised per data category.")
+    files_removed = models.PositiveIntegerField(default=0)
+    notified_parties = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ("-requested_at",)
+        indexes = [models.Index(fields=("status", "erase_after"))]
+
+    def __str__(self) -> str:
+        return f"Erasure {self.get_status_display().lower()} ({self.requested_at:%Y-%m-%d})"
+
+
+# --- Retention sweeps (RET-1 to RET-4) ----------------------------------------------------------------------
+
+
+class RetentionRun(models.Model):
+    """One run of the retention sweep and what it removed, per model (counts only: no personal data here)."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    removed = models.JSONField(default=dict, blank=True, help_text="Rows deleted per model label.")
+    files_removed = models.PositiveIntegerField(default=0)
+    accounts_erased = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-started_at",)
+
+    def __str__(self) -> str:
+        return f"Retention run {self.started_at:%Y-%m-%d %H:%M}: {self.total_removed} rows"
+
+    @property
+    def total_removed(self) -> int:
+        return sum(self.removed.values())

@@ -48,6 +48,71 @@ class DataCategory(StrEnum):
 
 
 @dataclass(frozen=True)
+class CategoryInfo:
+    title: str
+    why: str
+    legal_basis: str
+
+
+# Why each category is held and on what legal basis (GDPR art. 6): the public "What we keep" page shows ``why``,
+# the staff data map shows both. A test fails when a category lacks an entry.
+CATEGORY_INFO: dict[DataCategory, CategoryInfo] = {
+    DataCategory.ACCOUNT: CategoryInfo(
+        "Account", "To let you sign in and keep your account safe.", "Contract (art. 6(1)(b))"
+    ),
+    DataCategory.PROFILE: CategoryInfo(
+        "Profile",
+        "To show your name and tailor outfit ideas to the style and sizes you give.",
+        "Contract (art. 6(1)(b))",
+    ),
+    DataCategory.DEVICE: CategoryInfo(
+        "Devices and location",
+        "To warn you of sign-ins from new devices and, if you allow it, to suggest outfits for your weather.",
+        "Legitimate interest in account security (art. 6(1)(f)); consent for location (art. 6(1)(a))",
+    ),
+    DataCategory.WARDROBE: CategoryInfo(
+        "Closet", "Your items, photos, wears, outfits, plans and trips: the service itself.", "Contract (art. 6(1)(b))"
+    ),
+    DataCategory.AI: CategoryInfo(
+        "Outfit ideas",
+        "To build outfit ideas you ask for, on our own servers; uploads are deleted as soon as the idea is ready.",
+        "Contract (art. 6(1)(b)); consent for uploads (art. 6(1)(a))",
+    ),
+    DataCategory.CONSENT: CategoryInfo(
+        "Consents and restrictions",
+        "To prove what you allowed and to obey what you restricted.",
+        "Legal obligation to prove consent (art. 6(1)(c), art. 7(1))",
+    ),
+    DataCategory.PRIVACY_REQUEST: CategoryInfo(
+        "Privacy requests and exports",
+        "To answer your requests and prove they were answered in time.",
+        "Legal obligation (art. 6(1)(c), art. 12)",
+    ),
+    DataCategory.SUPPORT: CategoryInfo(
+        "Support messages", "To answer the questions you send us.", "Contract (art. 6(1)(b))"
+    ),
+    DataCategory.STORE: CategoryInfo(
+        "Connected stores",
+        "To share the fields you chose with the stores you connected, and import your purchases from them.",
+        "Consent (art. 6(1)(a))",
+    ),
+    DataCategory.USAGE: CategoryInfo(
+        "Usage analytics", "To learn which features help, only if you allow it.", "Consent (art. 6(1)(a))"
+    ),
+    DataCategory.SECURITY_LOG: CategoryInfo(
+        "Security log",
+        "To detect and stop attacks on your account: sign-ins, failures, sessions.",
+        "Legitimate interest in security (art. 6(1)(f), recital 49)",
+    ),
+    DataCategory.STAFF_AUDIT: CategoryInfo(
+        "Staff audit",
+        "To record which staff member looked at or changed whose data, and when.",
+        "Legal obligation of accountability (art. 5(2), art. 32)",
+    ),
+}
+
+
+@dataclass(frozen=True)
 class Retention:
     """How long rows are kept. ``days`` counts from the datetime field ``after``; when ``setting`` names a Django
     setting, that setting's value replaces ``days`` (so deployments can shorten a period without code)."""
@@ -247,3 +312,12 @@ def models_requiring_registration() -> list[type[models.Model]]:
                 required.append(model)
                 break
     return required
+
+
+def registered_by_category() -> list[tuple[DataCategory, CategoryInfo, list[PersonalDataEntry]]]:
+    """The registry grouped by data category, in the order categories are declared: for the public page and the
+    staff data map."""
+    grouped: dict[DataCategory, list[PersonalDataEntry]] = {}
+    for entry in registered_entries():
+        grouped.setdefault(entry.category, []).append(entry)
+    return [(category, CATEGORY_INFO[category], grouped[category]) for category in DataCategory if category in grouped]

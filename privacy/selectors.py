@@ -113,6 +113,7 @@ def marketing_recipients():
         .objects.filter(is_active=True)
         .annotate(marketing_choice=Subquery(latest_choice))
         .filter(marketing_choice=Choice.GRANTED)
+        .exclude(restrictions__purpose="marketing")  # an objection to marketing stops it (RGT-5)
         .order_by("pk")
     )
 
@@ -189,3 +190,18 @@ def privacy_requests_due_soon(*, today=None, business_days: int = 2, include_ove
     if not include_overdue:
         rows = rows.filter(due_on__gte=today)
     return rows.select_related("user").order_by("due_on", "received_at")
+
+
+def processing_restricted(user, purpose: str) -> bool:
+    """Whether ``user`` restricted or objected to ``purpose`` (RGT-5). Anonymous visitors have no restrictions."""
+    from privacy.models import ProcessingRestriction
+
+    if user is None or not user.is_authenticated:
+        return False
+    return ProcessingRestriction.objects.filter(user=user, purpose=purpose).exists()
+
+
+def processing_restrictions_of(user) -> set[str]:
+    from privacy.models import ProcessingRestriction
+
+    return set(ProcessingRestriction.objects.filter(user=user).values_list("purpose", flat=True))

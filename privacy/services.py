@@ -28,6 +28,12 @@ class ConsentRequired(PermissionError):
     """A feature needs a consent the person has not given (or has withdrawn); the message says where to give it."""
 
 
+class ProcessingRestricted(ConsentRequired):
+    """The person restricted or objected to this use of their data (RGT-5): the code path does not run."""
+
+    code = "processing_restricted"
+
+
 def consent_subject_key(*, user=None, visitor_id: str | None = None) -> str:
     """A keyed pseudonym for the subject of consent events: the proof outlives the account without naming it."""
     if user is not None:
@@ -462,7 +468,8 @@ def export_bundles_expire(*, now: datetime | None = None) -> int:
 PRIVACY_REQUEST_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "received": ("identity_verified", "denied", "cancelled"),
     "identity_verified": ("in_progress", "denied", "cancelled"),
-    "in_progress": ("completed", "denied"),
+    # A person may withdraw a request being worked on (an erasure cancelled from the e-mailed link).
+    "in_progress": ("completed", "denied", "cancelled"),
 }
 # Staff are warned about open requests due within this many business days (and about overdue ones).
 PRIVACY_REQUEST_DUE_SOON_BUSINESS_DAYS = 2
@@ -529,7 +536,14 @@ def privacy_request_create(
 
 @transaction.atomic
 def privacy_request_transition(
-    *, request, to_status: str, actor=None, actor_label: str = "", note: str = "", denial_reason: str = ""
+    *,
+    request,
+    to_status: str,
+    actor=None,
+    actor_label: str = "",
+    note: str = "",
+    denial_reason: str = "",
+    answer: bool = True,
 ):
     """Move a privacy request on, along the allowed transitions only, and record who did it and why.
 
@@ -570,10 +584,37 @@ def privacy_request_transition(
         actor_label=actor_label or _privacy_request_actor_label(request=current, actor=actor),
         note=note,
     )
-    if to_status in (RequestStatus.COMPLETED, RequestStatus.DENIED):
+    # ``answer=False`` only where the caller answers itself (an erased account's address is gone by then).
+    if answer and to_status in (RequestStatus.COMPLETED, RequestStatus.DENIED):
         transaction.on_commit(lambda: privacy_request_answer_send(request_id=current.pk))
     request.refresh_from_db()
     return current
+
+
+def privacy_request_start_for_signed_in(*, request, actor, note: str = "") -> None:
+    """A request made by the signed-in person: their session is the proof of identity, so it is verified and
+    taken in hand at once (each step recorded as usual)."""
+    privacy_request_transition(request=request, to_status="identity_verified", actor=actor, note="Signed in.")
+    privacy_request_transition(request=request, to_status="in_progress", actor=actor, note=note)
+
+
+@transaction.atomic
+def privacy_request_rectification_record(*, request, actor, fields: list[str]) -> None:
+    """Staff corrected the person's data under their rectification request (RGT-3): record which fields, and
+    complete the request (its answer e-mail tells the person)."""
+    from django.core.exceptions import ValidationError
+
+    from privacy.models import RequestKind, RequestStatus
+
+    if request.kind != RequestKind.RECTIFICATION or not request.is_open:
+        raise ValidationError("Only an open rectification request can record a correction.")
+    if request.status == RequestStatus.RECEIVED:
+        privacy_request_transition(request=request, to_status=RequestStatus.IDENTITY_VERIFIED, actor=actor)
+    if request.status != RequestStatus.IN_PROGRESS:
+        privacy_request_transition(request=request, to_status=RequestStatus.IN_PROGRESS, actor=actor)
+    privacy_request_transition(
+        request=request, to_status=RequestStatus.COMPLETED, actor=actor, note=f"Corrected: {', '.join(fields)}."
+    )
 
 
 def privacy_request_answer_send(*, request_id) -> bool:
@@ -631,3 +672,43 @@ def privacy_requests_due_soon_digest(*, today=None) -> int:
     for address in recipients:
         send_mail(subject, body, None, [address])
     return len(requests)
+
+
+# --- Restriction and objection (RGT-5) ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def processing_restrictions_set(*, user, purposes, actor=None) -> set[str]:
+    """Make exactly ``purposes`` the restricted ones for ``user``; returns the set now in force.
+
+    Each change is also a privacy request of kind restriction (or, when lifted, objection-withdrawn is not a
+    kind; it is noted) completed at once, so the person's requests and staff's audit trail both show it.
+    """
+    from django.core.exceptions import ValidationError
+
+    from privacy.models import ProcessingRestriction, RequestChannel, RequestKind, RequestStatus, RestrictablePurpose
+
+    wanted = set(purposes)
+    unknown = wanted - set(RestrictablePurpose.values)
+    if unknown:
+        raise ValidationError(f"Unknown purposes: {', '.join(sorted(unknown))}.")
+    current = set(ProcessingRestriction.objects.filter(user=user).values_list("purpose", flat=True))
+    added, lifted = wanted - current, current - wanted
+    if not added and not lifted:
+        return current
+    ProcessingRestriction.objects.filter(user=user, purpose__in=lifted).delete()
+    ProcessingRestriction.objects.bulk_create([ProcessingRestriction(user=user, purpose=p) for p in sorted(added)])
+    parts = []
+    if added:
+        parts.append("restricted: " + ", ".join(sorted(added)))
+    if lifted:
+        parts.append("lifted: " + ", ".join(sorted(lifted)))
+    record = privacy_request_create(
+        kind=RequestKind.RESTRICTION, channel=RequestChannel.SETTINGS, user=user, actor=actor or user,
+        details="; ".join(parts).capitalize() + ".",
+    )  # fmt: skip
+    privacy_request_start_for_signed_in(request=record, actor=actor or user)
+    privacy_request_transition(
+        request=record, to_status=RequestStatus.COMPLETED, actor=actor or user, note="Applied at once.", answer=False
+    )
+    return wanted

@@ -41,3 +41,26 @@ def privacy_requests_digest() -> None:
     from privacy.services import privacy_requests_due_soon_digest as digest
 
     digest()
+
+
+@shared_task
+def account_erasure_notice_send(erasure_id: str) -> None:
+    from privacy.erasure import account_erasure_notice_send as send
+
+    send(erasure_id=erasure_id)
+
+
+@shared_task
+def account_erasures_due_run() -> None:
+    """RET-1: erase the closed accounts whose grace period is over."""
+    from privacy.erasure import account_erasures_due_run as run
+
+    run()
+
+
+@shared_task
+def retention_sweep() -> None:
+    """RET-2, RET-3, RET-4: delete rows older than the retention period their model declares."""
+    from privacy.retention import retention_sweep as sweep
+
+    sweep()

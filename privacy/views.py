@@ -75,9 +75,18 @@ def privacy_centre(request: HttpRequest) -> HttpResponse:
             **_exports_context(request.user),
             "privacy_requests": privacy_request_list(user=request.user)[:20],
             "privacy_request_form": PrivacyRequestForm(),
+            "restriction_form": _restriction_form(request.user),
+            "grace_days": settings.ERASURE_GRACE_DAYS,
             "tab": "privacy",
         },
     )
+
+
+def _restriction_form(user):
+    from privacy.forms import RestrictionForm
+    from privacy.selectors import processing_restrictions_of
+
+    return RestrictionForm(initial={"purposes": sorted(processing_restrictions_of(user))})
 
 
 @login_required
@@ -157,7 +166,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
 def policy(request: HttpRequest, version: str | None = None) -> HttpResponse:
     """/privacy/: the policy in force (or a past or announced version), its history, and what we keep, table by
     table, generated from the privacy registry (DESIGN.md idea 2)."""
-    from privacy.registry import registered_entries
+    from privacy.registry import registered_by_category
 
     versions = list(policy_versions("privacy"))
     current = policy_current("privacy")
@@ -173,7 +182,7 @@ def policy(request: HttpRequest, version: str | None = None) -> HttpResponse:
             "current": current,
             "versions": versions,
             "upcoming": upcoming,
-            "entries": registered_entries(),
+            "categories": registered_by_category(),
         },
     )
 
@@ -250,3 +259,129 @@ def privacy_requests(request: HttpRequest) -> HttpResponse:
         request, f"Your request is received. We answer it by {privacy_request.due_on:%-d %B %Y} at the latest."
     )
     return redirect("privacy:centre")
+
+
+# --- Erasure (RGT-4) ----------------------------------------------------------------------------------------
+
+
+def _reauthentication_redirect(request: HttpRequest) -> HttpResponse | None:
+    """Deleting the account needs a fresh re-authentication: with the second factor when it is enrolled."""
+    from allauth.account.internal.flows.reauthentication import get_reauthentication_flows
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from privacy.erasure import recently_reauthenticated
+
+    if recently_reauthenticated(request):
+        return None
+    flows = {flow["id"] for flow in get_reauthentication_flows(request.user)}
+    target = "mfa_reauthenticate" if "mfa_reauthenticate" in flows else "account_reauthenticate"
+    return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Settings → Privacy → Delete my account: closes it now, erases it after the grace period (RGT-4)."""
+    from django.contrib.auth import logout
+
+    from privacy.erasure import account_erasure_start
+    from privacy.forms import AccountDeleteForm
+
+    if (redirect_to := _reauthentication_redirect(request)) is not None:
+        return redirect_to
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        erasure = account_erasure_start(user=user, reason="user_request", actor=user, request=request)
+        logout(request)
+        return render(request, "privacy/account_closed.html", {"erasure": erasure, "email": user.email})
+    return render(
+        request,
+        "privacy/account_delete.html",
+        {"form": form, "grace_days": settings.ERASURE_GRACE_DAYS, "tab": "privacy"},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def erasure_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed link: GET shows a button (mail scanners follow links), POST restores the account."""
+    from privacy.erasure import ErasureCancelInvalid, account_erasure_cancel
+
+    if request.method == "GET":
+        return render(request, "privacy/erasure_cancel.html", {"token": token})
+    try:
+        account_erasure_cancel(token=token, request=request)
+    except ErasureCancelInvalid as error:
+        return render(request, "privacy/erasure_cancel.html", {"error": str(error)}, status=400)
+    messages.success(request, "Your account is restored. Sign in to continue.")
+    return redirect("account_login")
+
+
+@login_required
+@require_POST
+def restrictions(request: HttpRequest) -> HttpResponse:
+    """Restrict or object to uses of my data (RGT-5): the ticked purposes stop at once; unticked ones resume."""
+    from django.core.exceptions import ValidationError
+
+    from privacy.forms import RestrictionForm
+    from privacy.services import processing_restrictions_set
+
+    form = RestrictionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose among the listed uses of your data.")
+        return redirect("privacy:centre")
+    try:
+        in_force = processing_restrictions_set(user=request.user, purposes=form.cleaned_data["purposes"])
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("privacy:centre")
+    messages.success(
+        request, "Saved. " + (f"{len(in_force)} use(s) of your data stopped." if in_force else "Nothing is restricted.")
+    )
+    return redirect("privacy:centre")
+
+
+# --- What we keep, the data map and the retention status (issue 7, items 6 and 10) ----------------------------
+
+
+def _staff_page(permission: str):
+    """Staff pages of the privacy officer: signed-in staff with the named permission, else the admin login/403."""
+    from django.contrib.admin.views.decorators import staff_member_required
+    from django.contrib.auth.decorators import permission_required
+
+    def decorate(view):
+        return staff_member_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorate
+
+
+@_staff_page("privacy.view_retentionrun")
+def staff_data_map(request: HttpRequest) -> HttpResponse:
+    """Staff: every registered model by category, with legal basis, retention, export and erasure rules."""
+    from privacy.registry import registered_by_category
+
+    return render(request, "privacy/staff_data_map.html", {"categories": registered_by_category()})
+
+
+@_staff_page("privacy.view_retentionrun")
+def staff_retention_status(request: HttpRequest) -> HttpResponse:
+    """Staff: what each retention rule holds, what is due, and what the recent runs removed."""
+    from privacy.models import AccountErasure, ErasureStatus, RetentionRun
+    from privacy.retention import retention_status
+
+    return render(
+        request,
+        "privacy/staff_retention.html",
+        {
+            "statuses": retention_status(),
+            "runs": RetentionRun.objects.all()[:10],
+            "erasures_scheduled": AccountErasure.objects.filter(status=ErasureStatus.SCHEDULED).order_by("erase_after")[
+                :50
+            ],
+            "erasures_completed": AccountErasure.objects.filter(status=ErasureStatus.COMPLETED).count(),
+        },
+    )

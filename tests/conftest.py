@@ -93,3 +93,15 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"CI forbids skipped tests; {len(_skipped)} were skipped: " + ", ".join(_skipped[:10]), red=True
         )
+
+
+@pytest.fixture
+def celery_eager():
+    """Run tasks enqueued with .delay() in-process, at once, raising their errors (for tests of what a task
+    does; tests/core/test_celery.py and the live-worker tests cover the real broker and worker)."""
+    from config.celery import app as celery_app
+
+    before = (celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates)
+    celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before

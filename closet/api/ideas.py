@@ -75,7 +75,7 @@ class OutfitJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         try:
             serializer.instance = services.outfit_job_start(owner=self.request.user, upload=upload, text=text, **data)
         except ConsentRequired as exc:
-            raise PermissionDenied(str(exc), code="consent_required") from exc
+            raise PermissionDenied(str(exc), code=getattr(exc, "code", "consent_required")) from exc
         except ImageRejected as exc:
             raise ValidationError({"inspiration_image": [exc.message]}) from exc
         except DjangoValidationError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from closet.engine import EngineItem, Feedback
+from closet.engine import NO_FEEDBACK, EngineItem, Feedback
 from closet.models import Colour, Item, ItemStatus, OutfitJob, PairFeedback, Suggestion
 from closet.selectors.items import item_list, item_needs_wash, items_with_wear_stats
 
@@ -58,7 +58,12 @@ def engine_closet(*, user) -> tuple[list[EngineItem], dict[str, str]]:
 
 
 def engine_feedback(*, user) -> Feedback:
-    """Only this person's own likes and dislikes (AI-4): nothing learned from anybody else."""
+    """Only this person's own likes and dislikes (AI-4): nothing learned from anybody else. Nothing at all when
+    they restricted personalisation (RGT-5): their ideas are then built from the closet alone."""
+    from privacy.selectors import processing_restricted
+
+    if processing_restricted(user, "personalisation"):
+        return NO_FEEDBACK
     rated = suggestion_list(user=user).exclude(liked=None).values_list("liked", "item_order")
     liked = [ids for is_liked, ids in rated if is_liked]
     disliked = [ids for is_liked, ids in rated if not is_liked]

@@ -27,8 +27,8 @@ from closet.selectors.ideas import engine_closet, engine_feedback
 from closet.services.outfits import outfit_create
 from closet.services.wears import wear_log
 from core.images import ImageRejected, image_dominant_colours, image_validate
-from privacy.selectors import consent_given
-from privacy.services import ConsentRequired
+from privacy.selectors import consent_given, processing_restricted
+from privacy.services import ConsentRequired, ProcessingRestricted
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,8 @@ def outfit_job_start(
     job is refused with a clear message and nothing is stored. The upload is checked (real type, size, pixels)
     but not decoded here; the worker does the rest.
     """
+    if processing_restricted(owner, "ai"):
+        raise ProcessingRestricted("You turned off AI outfit ideas in Settings → Privacy; turn them back on to ask.")
     text = (text or "").strip()
     if (upload is not None or text) and not consent_given(owner, "ai_uploads"):
         raise ConsentRequired(AI_UPLOADS_REQUIRED)

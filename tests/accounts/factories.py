@@ -1,8 +1,12 @@
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.models import UserSession
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 
-from accounts.models import Device, Profile
+from accounts.models import Device, Location, Profile
 
 PASSWORD = "correct horse battery"
 
@@ -39,3 +43,67 @@ class ProfileFactory(factory.django.DjangoModelFactory):
         model = Profile
 
     user = factory.SubFactory(UserFactory)
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+
+    user = factory.SubFactory(UserFactory)
+    precision = "approximate"
+    place = "Helsinki"
+
+
+class EmailAddressFactory(factory.django.DjangoModelFactory):
+    """A second, unverified address (the first comes with UserFactory)."""
+
+    class Meta:
+        model = EmailAddress
+
+    user = factory.SubFactory(UserFactory)
+    email = factory.LazyAttribute(lambda o: f"second.{o.user.email}")
+    verified = False
+    primary = False
+
+
+class SocialAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SocialAccount
+
+    user = factory.SubFactory(UserFactory)
+    provider = "google"
+    uid = factory.Sequence(lambda n: f"google-uid-{n}")
+    extra_data = factory.LazyAttribute(lambda o: {"email": o.user.email, "name": o.user.display_name})
+
+
+class UserSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UserSession
+
+    user = factory.SubFactory(UserFactory)
+    ip = "192.0.2.10"
+    session_key = factory.Sequence(lambda n: f"session{n:026d}")
+    user_agent = "Mozilla/5.0"
+
+
+class AuthenticatorFactory(factory.django.DjangoModelFactory):
+    """Recovery codes: a second factor without a clock (the TOTP tests enrol a real authenticator app)."""
+
+    class Meta:
+        model = Authenticator
+
+    user = factory.SubFactory(UserFactory)
+    type = Authenticator.Type.RECOVERY_CODES
+    data = factory.LazyFunction(lambda: {"seed": "00" * 20, "used_mask": 0})
+
+
+class LogEntryFactory(factory.django.DjangoModelFactory):
+    """An admin change made by ``user`` (a staff member)."""
+
+    class Meta:
+        model = LogEntry
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    action_flag = 2
+    object_repr = "a change"
+    change_message = "[]"
