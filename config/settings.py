@@ -59,7 +59,7 @@ SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"
 # --- Applications -----------------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "security.apps.StaffAdminConfig",  # django.contrib.admin, with the audited staff site (SEC-1)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -55,7 +55,7 @@ class NewsletterAdmin(admin.ModelAdmin):
             return ("subject", "body", "status", "sent_at")
         return self.readonly_fields
 
-    @admin.action(description="Send to everyone who opted in")
+    @admin.action(description="Send to everyone who opted in", permissions=["change"])
     def send(self, request, queryset) -> None:
         drafts = list(queryset.filter(status=NewsletterStatus.DRAFT))
         for newsletter in drafts:
@@ -80,7 +80,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return obj is None or obj.published_at is None
 
-    @admin.action(description="Publish (material changes: announced, effective 30+ days later)")
+    @admin.action(description="Publish (material changes: announced, effective 30+ days later)", permissions=["change"])
     def publish(self, request, queryset) -> None:
         for version in queryset:
             try:
@@ -222,14 +222,14 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             label = RequestStatus(to_status).label.lower()
             self.message_user(request, f"{moved} request(s) now {label}.", messages.SUCCESS)
 
-    @admin.action(description="Mark identity verified")
+    @admin.action(description="Mark identity verified", permissions=["change"])
     def mark_identity_verified(self, request, queryset) -> None:
         self._transition(request, queryset, RequestStatus.IDENTITY_VERIFIED)
 
-    @admin.action(description="Start work")
+    @admin.action(description="Start work", permissions=["change"])
     def start_work(self, request, queryset) -> None:
         self._transition(request, queryset, RequestStatus.IN_PROGRESS)
 
-    @admin.action(description="Mark completed (e-mails the requester)")
+    @admin.action(description="Mark completed (e-mails the requester)", permissions=["change"])
     def mark_completed(self, request, queryset) -> None:
         self._transition(request, queryset, RequestStatus.COMPLETED)

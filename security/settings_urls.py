@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from security import views
 
 # The signed-in person's own security log, under /settings/security/.
 app_name = "security-settings"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.security_log, name="log"),
+]

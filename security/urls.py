@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from security import views
 
 app_name = "security"
-urlpatterns: list = []
+urlpatterns = [
+    path("analytics/", views.usage_dashboard, name="analytics"),
+]

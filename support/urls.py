@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from support import views
 
 app_name = "support"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.SupportHomeView.as_view(), name="home"),
+    path("<uuid:pk>/", views.SupportThreadView.as_view(), name="thread"),
+]

@@ -1,1 +1,8 @@
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from support.api import threads
+
+router = SimpleRouter()
+router.register("support/threads", threads.SupportThreadViewSet, basename="support-thread")
+
+urlpatterns = [*router.urls]

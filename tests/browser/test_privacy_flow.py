@@ -36,7 +36,7 @@ def test_request_an_export_download_it_and_find_the_item(live_server, page, user
     page.screenshot(path=str(screenshot_dir / "privacy-settings.png"), full_page=False)
     with page.expect_download() as download_info:
         download_link.click()
-    bundle = zipfile.ZipFile(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    bundle = zipfile.ZipFile(io.BytesIO(download_info.value.path().read_bytes()))
 
     data = json.loads(bundle.read("data.json"))
     assert "Cornflower linen shirt" in json.dumps(data)

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.promise("SEC-3")
 NOT_OWNER_SCOPED = {
     "private-file": "a signed link is the credential (tests/core/test_storage.py)",
     "privacy:unsubscribe": "a signed, single-use token is the credential (tests/privacy/test_marketing.py)",
+    "privacy:erasure-cancel": "a signed token e-mailed to the closed account is the credential (test_erasure.py)",
     "privacy:policy-version": "public policy versions, not anybody's data",
     "privacy:policy-acknowledge": "the id of a public policy; the write is always the signed-in person's own",
     "privacy:consent-toggle": "a purpose key, not an object; always the signed-in person's own consent",
