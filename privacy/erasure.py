@@ -205,7 +205,9 @@ def account_erase(*, erasure_id) -> bool:
     from privacy.services import privacy_request_transition
 
     with transaction.atomic():
-        erasure = AccountErasure.objects.select_for_update().select_related("user").filter(pk=erasure_id).first()
+        erasure = (
+            AccountErasure.objects.select_for_update(of=("self",)).select_related("user").filter(pk=erasure_id).first()
+        )
         if erasure is None or erasure.status != ErasureStatus.SCHEDULED or erasure.user is None:
             return False
         user = erasure.user
