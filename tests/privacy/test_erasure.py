@@ -213,6 +213,8 @@ def _cache_dump() -> list[str]:
     else:  # RedisCache
         client = cache._cache.get_client()
         for key in client.scan_iter():
+            if client.type(key) != b"string":  # the broker's queues and sets share this Redis
+                continue
             value = client.get(key)
             with contextlib.suppress(Exception):  # not every value is a pickle (counters are plain numbers)
                 value = pickle.loads(value)  # noqa: S301 - our own test cache
