@@ -110,6 +110,69 @@ def items_in_order(*, user, pks: Sequence[uuid.UUID]) -> list[Item]:
     return [found[pk] for pk in pks if pk in found]
 
 
+# The item columns a list row carries, read with values(): no model instances on the list's hot path.
+ITEM_ROW_FIELDS = (
+    "id", "name", "pattern", "material", "brand", "size",
+    "season_spring", "season_summer", "season_autumn", "season_winter", "formality", "warmth", "price",
+    "currency", "purchase_date", "source", "status", "wash_interval", "last_washed_on", "notes",
+    "created_at", "updated_at",
+)  # fmt: skip
+_PRIMARY_THUMBNAIL = Subquery(
+    ItemPhoto.objects.filter(item=OuterRef("pk"), is_primary=True, status=PhotoStatus.READY)
+    .order_by()
+    .values("thumbnail")[:1]
+)
+
+
+def item_rows_in_order(*, user, pks: Sequence[uuid.UUID]) -> list[dict]:
+    """One page of a list as plain dictionaries, in the order of ``pks``, in three queries whatever the page size.
+
+    The same numbers as :func:`items_in_order` (the wear stats are the same subquery expressions), without model
+    instances or per-row querysets, which cost most of a page's time. Each row holds the item's columns
+    (``ITEM_ROW_FIELDS``), ``category_slug``, ``subcategory_slug`` (or None), ``colour_slugs`` (palette order),
+    ``tag_names`` (sorted), ``thumbnail`` (the ready primary photo's thumbnail file name, or "") and the wear
+    numbers ``wear_count``, ``last_worn_on``, ``wears_since_wash`` and ``cost_per_wear``.
+    """
+    pks = list(pks)
+    if not pks:
+        return []
+    rows = (
+        item_list(user=user)
+        .filter(pk__in=pks)
+        .order_by()
+        .annotate(wear_count=_WEAR_COUNT, last_worn_on=_LAST_WORN_ON, thumbnail=_PRIMARY_THUMBNAIL)
+        .annotate(wears_since_wash=_WEARS_SINCE_WASH, cost_per_wear=_COST_PER_WEAR)
+        .values(
+            *ITEM_ROW_FIELDS,
+            "wear_count",
+            "last_worn_on",
+            "thumbnail",
+            "wears_since_wash",
+            "cost_per_wear",
+            category_slug=F("category__slug"),
+            subcategory_slug=F("subcategory__slug"),
+        )
+    )
+    found = {row["id"]: row for row in rows}
+    for row in found.values():
+        row["colour_slugs"], row["tag_names"] = [], []
+        row["thumbnail"] = row["thumbnail"] or ""
+    ids = list(found)
+    # Palette order, as Colour's Meta.ordering gives the detail view; tags by name, as Tag's does.
+    colours = Item.colours.through.objects.filter(item_id__in=ids).order_by("colour__position", "colour__name")
+    for item_id, slug in colours.values_list("item_id", "colour__slug"):
+        found[item_id]["colour_slugs"].append(slug)
+    tags = Item.tags.through.objects.filter(item_id__in=ids).order_by("tag__name")
+    for item_id, name in tags.values_list("item_id", "tag__name"):
+        found[item_id]["tag_names"].append(name)
+    return [found[pk] for pk in pks if pk in found]
+
+
+def item_row_needs_wash(row: dict) -> bool:
+    """:func:`item_needs_wash` for a row of :func:`item_rows_in_order`."""
+    return bool(row["wash_interval"]) and (row["wears_since_wash"] or 0) >= row["wash_interval"]
+
+
 def item_needs_wash(item: Item) -> bool:
     """Needs a wash when it has been worn ``wash_interval`` times since it was last washed."""
     return bool(item.wash_interval) and getattr(item, "wears_since_wash", 0) >= item.wash_interval

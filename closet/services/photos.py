@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
+from closet.list_cache import closet_list_invalidate
 from closet.models import Category, Item, ItemPhoto, ItemStatus, PhotoStatus
 from closet.selectors.photos import palette_nearest
 from closet.services.items import closet_item_create, closet_item_update
@@ -154,6 +155,7 @@ def item_photo_make_primary(*, photo: ItemPhoto) -> ItemPhoto:
     # Unset the old primary before setting the new one: the database allows one primary per item at any time.
     ItemPhoto.objects.filter(item_id=photo.item_id, is_primary=True).exclude(pk=photo.pk).update(is_primary=False)
     ItemPhoto.objects.filter(pk=photo.pk).update(is_primary=True)
+    closet_list_invalidate(owner_id=photo.owner_id)  # update() sends no signal
     photo.is_primary = True
     _outfit_collages_refresh(item_id=photo.item_id)
     return photo
@@ -280,6 +282,7 @@ def _photo_finish(*, photo: ItemPhoto, upload_name: str, width: int, height: int
     )
     if not updated:
         return False
+    closet_list_invalidate(owner_id=photo.owner_id)  # update() sends no signal
     private_files_delete_on_commit(upload_name)
     _primary_ensure(item_id=photo.item_id)
     item = _item_lock(photo.item_id)
@@ -296,6 +299,7 @@ def _photo_fail(*, photo: ItemPhoto, message: str) -> None:
         status=PhotoStatus.FAILED, error=message[:300], upload="", processed_at=timezone.now()
     )
     if updated:
+        closet_list_invalidate(owner_id=photo.owner_id)  # update() sends no signal
         private_files_delete_on_commit(photo.upload.name)
         _primary_ensure(item_id=photo.item_id)
 

@@ -3,13 +3,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.generic import DeleteView, DetailView, FormView, ListView, UpdateView
 
 from closet import services
 from closet.filters import ItemFilterSet, item_filter_context
 from closet.forms import ItemForm
+from closet.list_cache import closet_list_cached
 from closet.models import Item, ItemStatus
 from closet.selectors import item_list, items_with_wear_stats
 from closet.selectors.items import items_in_order
@@ -51,12 +54,27 @@ class ItemListView(LoginRequiredMixin, ListView):
         context["filters"] = item_filter_context(self.filterset, user=self.request.user, today=timezone.localdate())
         return context
 
-    def render_to_response(self, context, **response_kwargs):
+    def get(self, request, *args, **kwargs):
+        # The list's content (filter bar, cards, pages) comes from the per-owner list cache when it can; the page
+        # around it (messages, the sign-out form's token) is rendered for every request.
+        valid, content = closet_list_cached(
+            request,
+            kind="html",
+            compute=self._list_content,
+            extra=[timezone.localdate().isoformat()],  # the "not worn in 90+ days" toggle counts from today
+            keep=lambda answer: answer[0],  # a bad filter's message is not worth keeping
+        )
         # Bad filter input is a 400 like any invalid form, except for htmx, which swaps only 2xx answers into
         # the page: there the message must still reach the filter bar.
-        if not self.filterset.is_valid() and not self.request.htmx:
-            response_kwargs.setdefault("status", 400)
-        return super().render_to_response(context, **response_kwargs)
+        status = 400 if not valid and not request.htmx else 200
+        return render(request, self.template_name, {"list_content": mark_safe(content)}, status=status)  # noqa: S308
+
+    def _list_content(self) -> tuple[bool, str]:
+        """(whether the filters were valid, the HTML of the list's content)."""
+        self.object_list = self.get_queryset()
+        context = self.get_context_data()
+        html = render_to_string("closet/_item_list_content.html", context, request=self.request)
+        return self.filterset.is_valid(), html
 
 
 class ItemDetailView(OwnerScopedObjectMixin, DetailView):
