@@ -261,8 +261,20 @@ def test_bob_never_receives_alices_cached_page(user, other_user):
     assert b"Bob&#x27;s jacket" in page and b"Alice" not in page
 
 
+@pytest.fixture
+def locmem_cache(settings):
+    """These tests read the in-process cache's internals (or its time-based expiry): give them one even when the
+    suite runs with Redis (CI)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lc"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.mark.promise("CLO-1")
-def test_a_cached_pages_photo_links_still_work_when_it_is_served(user, api_client, monkeypatch, settings):
+def test_a_cached_pages_photo_links_still_work_when_it_is_served(user, api_client, monkeypatch, settings, locmem_cache):
     settings.PRIVATE_FILE_URL_MAX_AGE = 300
     ItemPhotoFactory(owner=user, is_primary=True)
     now = time.time()
@@ -292,13 +304,13 @@ def test_entries_live_shorter_than_the_photo_links_they_carry(settings):
     assert closet_list_cache_seconds() == 0 and not closet_list_cache_enabled()
 
 
-def test_it_is_off_by_default_on_a_cache_other_processes_cannot_see(settings):
+def test_it_is_off_by_default_on_a_cache_other_processes_cannot_see(settings, locmem_cache):
     """The embedded profile's cache lives in one process: the Celery worker's writes could not reach it."""
     del settings.CLOSET_LIST_CACHE
     assert not closet_list_cache_enabled()
 
 
-def test_clearing_an_owner_deletes_every_entry_of_theirs_and_no_one_elses(user, other_user):
+def test_clearing_an_owner_deletes_every_entry_of_theirs_and_no_one_elses(user, other_user, locmem_cache):
     ItemFactory(owner=user)
     ItemFactory(owner=other_user)
     _results(_client(user))
