@@ -40,11 +40,9 @@ class ErasureCancelInvalid(ValueError):
 
 
 def _security_event(kind: str, *, user, request=None) -> None:
-    """Record the closure in the person's security log, when that app is installed."""
-    try:
-        from security.services import security_event_record
-    except ImportError:  # pragma: no cover - the security app is part of the project
-        return
+    """Record the closure (or its cancelling) in the person's security log."""
+    from security.services import security_event_record
+
     security_event_record(kind=kind, user=user, request=request)
 
 
@@ -187,11 +185,9 @@ def subject_hash(salt: str, email: str) -> str:
 
 
 def _user_caches_clear(user_id) -> None:
-    """Drop cached data of the person (the closet list's cached pages, when that cache exists)."""
-    try:
-        from closet.list_cache import closet_list_cache_clear
-    except ImportError:
-        return
+    """Drop cached data of the person: the closet list's cached pages."""
+    from closet.list_cache import closet_list_cache_clear
+
     closet_list_cache_clear(owner_id=user_id)
 
 

@@ -681,8 +681,8 @@ def privacy_requests_due_soon_digest(*, today=None) -> int:
 def processing_restrictions_set(*, user, purposes, actor=None) -> set[str]:
     """Make exactly ``purposes`` the restricted ones for ``user``; returns the set now in force.
 
-    Each change is also a privacy request of kind restriction (or, when lifted, objection-withdrawn is not a
-    kind; it is noted) completed at once, so the person's requests and staff's audit trail both show it.
+    Each change (restrictions added, lifted, or both) is also recorded as a privacy request of kind restriction,
+    completed at once, so the person's requests and staff's audit trail both show it.
     """
     from django.core.exceptions import ValidationError
 
