@@ -1,10 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.template.response import TemplateResponse
 
 from accounts.forms import AdminUserChangeForm, AdminUserCreationForm
 from accounts.models import User
+from core.admin_actions import action_confirm_page, action_form
 
 
 @admin.register(User)
@@ -37,7 +37,7 @@ class UserAdmin(DjangoUserAdmin):
         """Ask for the reason first (an intermediate page), then close each account and schedule its erasure."""
         from privacy.erasure import account_erasure_start
 
-        form = UnderAgeForm(request.POST if "confirm" in request.POST else None)
+        form = action_form(request, UnderAgeForm)
         if form.is_bound and form.is_valid():
             for user in queryset:
                 account_erasure_start(user=user, reason="under_age", actor=request.user, note=form.cleaned_data["note"])
@@ -45,16 +45,16 @@ class UserAdmin(DjangoUserAdmin):
                 request, f"{queryset.count()} account(s) closed; erasure is scheduled.", level=messages.SUCCESS
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Close accounts reported as under age",
-            "queryset": queryset,
-            "form": form,
-            "opts": self.model._meta,
-            "action": "close_as_under_age",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/accounts/under_age_confirm.html", context)
+        return action_confirm_page(
+            self,
+            request,
+            queryset,
+            action="close_as_under_age",
+            form=form,
+            title="Close accounts reported as under age",
+            submit_label="Close and erase",
+            template="admin/accounts/under_age_confirm.html",
+        )
 
 
 class UnderAgeForm(forms.Form):

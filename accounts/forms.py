@@ -139,12 +139,13 @@ class AdminUserChangeForm(auth_forms.UserChangeForm):
     )
 
     def __init__(self, *args, **kwargs) -> None:
-        from privacy.models import REQUEST_OPEN_STATUSES, PrivacyRequest, RequestKind
+        from privacy.models import REQUEST_OPEN_STATUSES, PrivacyRequest, RequestChannel, RequestKind, RequestStatus
 
         super().__init__(*args, **kwargs)
+        # An e-mailed request must first be verified with its code before it can authorise a correction.
         self.fields["rectification_request"].queryset = PrivacyRequest.objects.filter(
             user=self.instance, kind=RequestKind.RECTIFICATION, status__in=REQUEST_OPEN_STATUSES
-        )
+        ).exclude(channel=RequestChannel.EMAIL, status=RequestStatus.RECEIVED)
 
     def clean(self):
         cleaned = super().clean()

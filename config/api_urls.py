@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("privacy.api.urls")),
     path("", include("support.api.urls")),
     path("", include("security.api.urls")),
+    path("", include("stores.api.urls")),
 ]

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "allauth.headless",
+    "allauth.idp.oidc",  # the OpenID Connect provider that connected stores sign people in with (issue 8)
     "core",
     "accounts",
     "privacy",
@@ -326,6 +327,63 @@ MFA_TOTP_ISSUER = "SesioCloset"
 USERSESSIONS_TRACK_ACTIVITY = True
 HEADLESS_CLIENTS = ("app", "browser")
 
+# --- Connected stores: the OpenID Connect provider (allauth.idp.oidc) ----------------------------------------
+
+
+def _development_oidc_key() -> str:
+    """An RSA key kept in var/ that signs ID tokens in the embedded profile; production sets its own."""
+    key_file = VAR_DIR / "oidc_private_key.pem"
+    if not key_file.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+        key_file.chmod(0o600)
+    return key_file.read_text()
+
+
+IDP_OIDC_ADAPTER = "stores.oidc.StoreOIDCAdapter"
+
+
+def _oidc_key_from_env() -> str:
+    """The ID-token signing key from ``OIDC_PRIVATE_KEY`` (PEM; ``\\n`` for line breaks), checked at start-up."""
+    pem = env_str("OIDC_PRIVATE_KEY").replace("\\n", "\n")
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        key = load_pem_private_key(pem.encode(), password=None)
+    except ValueError as error:
+        raise ImproperlyConfigured("OIDC_PRIVATE_KEY must be an unencrypted RSA private key in PEM.") from error
+    if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < 2048:
+        raise ImproperlyConfigured("OIDC_PRIVATE_KEY must be an RSA private key of at least 2048 bits.")
+    return pem
+
+
+IDP_OIDC_PRIVATE_KEY = (
+    _oidc_key_from_env() if PRODUCTION or env_str("OIDC_PRIVATE_KEY", "") else _development_oidc_key()
+)
+IDP_OIDC_ACCESS_TOKEN_EXPIRES_IN = env_int("OIDC_ACCESS_TOKEN_SECONDS", 3600, minimum=60)
+IDP_OIDC_ROTATE_REFRESH_TOKEN = True
+# Stores authenticate to the token endpoint with their secret (HTTP Basic or in the body); no public clients.
+IDP_OIDC_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+IDP_OIDC_RP_INITIATED_LOGOUT_ASKS_FOR_OP_LOGOUT = True
+# The key of the pairwise pseudonyms stores see (STO-2). Changing it gives every store new pseudonyms for everyone,
+# so production sets it once and keeps it; by default it is derived from the secret key.
+STORE_PSEUDONYM_KEY = env_str("STORE_PSEUDONYM_KEY", "")
+# Deletion notices to stores (RGT-7): attempts with exponential backoff before a notice is marked undelivered.
+STORE_NOTICE_MAX_ATTEMPTS = env_int("STORE_NOTICE_MAX_ATTEMPTS", 12, minimum=1)
+# A store refuses a webhook whose timestamp is older than this; we document the same window to stores.
+STORE_WEBHOOK_TOLERANCE_SECONDS = 300
+# Revoked connections are kept as proof of the consent given, then deleted (STO-5, as CON-2).
+RETENTION_STORE_CONNECTION_DAYS = env_int("RETENTION_STORE_CONNECTION_DAYS", 730, minimum=0)
+
 # The first-party device cookie (ACC-4): strictly necessary, it recognises a browser to secure the account.
 DEVICE_COOKIE_NAME = "sc_device"
 DEVICE_COOKIE_MAX_AGE = 60 * 60 * 24 * 400  # the longest lifetime browsers allow
@@ -429,6 +487,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "closet.tasks.photos.item_photos_processing_resume",
         "schedule": crontab(minute="*/15"),
     },
+    # Deletion notices to stores whose retry is due are enqueued again, should their message be lost (RGT-7).
+    "store-notices-resume": {"task": "stores.tasks.store_notices_resume", "schedule": crontab(minute="*/10")},
 }
 # An outfit-idea job still queued or running after this is failed by the sweep (and its upload deleted).
 OUTFIT_JOB_TIMEOUT = timedelta(minutes=env_int("OUTFIT_JOB_TIMEOUT_MINUTES", 15, minimum=1))
@@ -470,6 +530,8 @@ PRIVACY_REQUEST_DEADLINE_MODE = env_choice(
 PRIVACY_REQUEST_BUSINESS_DAYS = env_int("PRIVACY_REQUEST_BUSINESS_DAYS", 5, minimum=1)
 PRIVACY_REQUEST_CALENDAR_DAYS = env_int("PRIVACY_REQUEST_CALENDAR_DAYS", 30, minimum=1)
 PRIVACY_REQUEST_HOLIDAYS = env_dates("PRIVACY_REQUEST_HOLIDAYS", [])
+# An e-mailed request is verified by a code sent to the account's address; the code is valid this many hours.
+PRIVACY_REQUEST_CODE_HOURS = env_int("PRIVACY_REQUEST_CODE_HOURS", 72, minimum=1, maximum=720)
 
 # Erasure (RGT-4, RET-1): a closed account is erased by the sweep this many days after the person asked, and can be
 # cancelled until then. The promise is "within 30 days", so the setting cannot exceed 29 (the sweep runs daily).

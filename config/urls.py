@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import views as core_views
+from stores import oidc_views as stores_oidc_views
 
 urlpatterns = [
     path("", core_views.landing, name="landing"),
@@ -15,6 +16,10 @@ urlpatterns = [
     path("support/", include("support.urls")),
     path("staff/", include("security.urls")),
     path("settings/security/", include("security.settings_urls")),
+    path("settings/stores/", include("stores.urls")),
+    # The consent screen of the OpenID Connect provider for stores: ours, at allauth's path (STO-1).
+    path("identity/o/authorize", stores_oidc_views.authorization, name="store-authorization"),
+    path("", include("allauth.idp.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),

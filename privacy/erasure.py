@@ -208,6 +208,11 @@ def account_erase(*, erasure_id) -> bool:
             return False
         user = erasure.user
         user_id, address = user.pk, user.email
+        # RGT-7: every connected store is told to delete what it holds, before the connections (and their
+        # pseudonyms) go. The notices keep no link to the account, so they outlive it; delivery starts on commit.
+        from stores.services.connections import store_connections_erase
+
+        store_connections_erase(user=user)
         counts: Counter[str] = Counter()
         files: list[str] = []
         entries = [entry for entry in registered_entries() if entry.owner != "self"]

@@ -375,7 +375,7 @@ class DenialReason(models.TextChoices):
     category=DataCategory.PRIVACY_REQUEST,
     owner="user",
     retention=Retention.custom("Kept 3 years after completion as proof the request was answered (legal obligation)."),
-    export=Export.rows(),
+    export=Export.rows(exclude=("identity_code_hash",)),
     # The request stays as proof that it was answered in time (GDPR art. 5(2) accountability), without the link
     # to the person or the free text they wrote.
     erasure=Erasure.anonymise("user", "requester_email", "details"),
@@ -401,6 +401,14 @@ class PrivacyRequest(models.Model):
     received_at = models.DateTimeField(default=timezone.now)
     due_on = models.DateField()
     completed_at = models.DateTimeField(null=True, blank=True)
+    # An e-mailed request is verified by a one-time code sent to the account's address (never to the address the
+    # request came from). Only an HMAC of the code is kept; it is cleared once the code matched.
+    identity_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    identity_code_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    identity_code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    identity_code_attempts = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="Wrong codes entered for the current code; locked at 5."
+    )
 
     class Meta:
         ordering = ("-received_at",)

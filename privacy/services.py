@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -474,6 +475,20 @@ PRIVACY_REQUEST_TRANSITIONS: dict[str, tuple[str, ...]] = {
 # Staff are warned about open requests due within this many business days (and about overdue ones).
 PRIVACY_REQUEST_DUE_SOON_BUSINESS_DAYS = 2
 
+PRIVACY_REQUEST_NO_ACCOUNT = (
+    "No account uses the address this request came from, so the requester's identity cannot be verified: the "
+    'request can only be declined with the reason "We could not verify your identity".'
+)
+PRIVACY_REQUEST_AWAITS_CODE = (
+    "An e-mailed request is verified with the code sent to the account's address: use "
+    '"Verify identity with code…" (or send a new code).'
+)
+
+
+def _privacy_request_has_no_account(request) -> bool:
+    """An e-mailed request from an address no account uses (an erased account's request has no address left)."""
+    return request.channel == "email" and request.user_id is None and bool(request.requester_email)
+
 
 def _privacy_request_actor_label(*, request, actor) -> str:
     if actor is None:
@@ -568,6 +583,14 @@ def privacy_request_transition(
             raise ValidationError(f"Declining a request needs one of these reasons: {', '.join(DenialReason.values)}.")
     elif denial_reason:
         raise ValidationError("A denial reason is only given when a request is declined.")
+    if _privacy_request_has_no_account(current) and (
+        to_status == RequestStatus.IDENTITY_VERIFIED
+        or (to_status == RequestStatus.DENIED and denial_reason != DenialReason.IDENTITY_NOT_VERIFIED)
+    ):
+        raise ValidationError(PRIVACY_REQUEST_NO_ACCOUNT)
+    if to_status == RequestStatus.IDENTITY_VERIFIED and current.identity_code_hash:
+        # Only privacy_request_identity_code_verify clears the code, and only when it matched.
+        raise ValidationError(PRIVACY_REQUEST_AWAITS_CODE)
     from_status = current.status
     current.status = to_status
     current.denial_reason = denial_reason
@@ -598,16 +621,253 @@ def privacy_request_start_for_signed_in(*, request, actor, note: str = "") -> No
     privacy_request_transition(request=request, to_status="in_progress", actor=actor, note=note)
 
 
+def privacy_request_identity_mark_verified(*, request, actor):
+    """Staff confirm the identity behind a request made while signed in (privacy settings or the API): the
+    sign-in is the proof. An e-mailed request is refused here: only its code verifies it."""
+    from privacy.models import RequestChannel, RequestStatus
+
+    if request.channel == RequestChannel.EMAIL:
+        raise ValidationError(PRIVACY_REQUEST_AWAITS_CODE)
+    return privacy_request_transition(
+        request=request,
+        to_status=RequestStatus.IDENTITY_VERIFIED,
+        actor=actor,
+        note="Made while signed in: the sign-in proves the identity.",
+    )
+
+
+# --- Identity of e-mailed requests: a one-time code sent to the account's address --------------------------
+
+PRIVACY_REQUEST_CODE_DIGITS = 8
+PRIVACY_REQUEST_CODE_MAX_ATTEMPTS = 5
+_IDENTITY_CODE_SALT = "privacy.request.identity_code"
+
+
+class IdentityCodeError(ValidationError):
+    """The code cannot verify the request; the message says why and what to do."""
+
+
+class IdentityCodeWrong(IdentityCodeError):
+    """Not the code that was sent (counted as one of the 5 tries)."""
+
+
+class IdentityCodeExpired(IdentityCodeError):
+    """The code's PRIVACY_REQUEST_CODE_HOURS are over: send a new one."""
+
+
+class IdentityCodeLocked(IdentityCodeError):
+    """5 wrong codes were entered: this code verifies nothing any more; send a new one."""
+
+
+def _identity_code_hash(request_id, code: str) -> str:
+    # Keyed with SECRET_KEY and bound to the request: a copy of the database alone cannot test guesses, and a
+    # code is worth nothing on another request.
+    return salted_hmac(_IDENTITY_CODE_SALT, f"{request_id}:{code}", algorithm="sha256").hexdigest()
+
+
+def identity_code_normalise(code: str) -> str:
+    """The code as typed from an e-mail reply: spaces and hyphens do not count."""
+    return "".join(code.split()).replace("-", "")
+
+
+def _account_for_address(address: str):
+    """The account whose address this is (addresses are stored lower-case; compared case-insensitively)."""
+    address = address.strip()
+    return get_user_model().objects.filter(email__iexact=address).first() if address else None
+
+
+def privacy_request_identity_code_state(request, *, now: datetime | None = None) -> str:
+    """Where the identity check of a request stands, for staff: ``not_needed`` (not an e-mailed request waiting
+    for verification), ``no_account`` (no account uses the address: it can only be declined), ``sending`` (the
+    code is on its way), ``active``, ``expired`` or ``locked``."""
+    from privacy.models import RequestChannel, RequestStatus
+
+    if request.channel != RequestChannel.EMAIL or request.status != RequestStatus.RECEIVED:
+        return "not_needed"
+    if request.user_id is None:
+        return "no_account" if request.requester_email else "not_needed"
+    if not request.identity_code_hash:
+        return "sending"
+    if request.identity_code_attempts >= PRIVACY_REQUEST_CODE_MAX_ATTEMPTS:
+        return "locked"
+    if (now or timezone.now()) >= request.identity_code_expires_at:
+        return "expired"
+    return "active"
+
+
+def _identity_code_enqueue(request_id) -> None:
+    from privacy.tasks import privacy_request_identity_code_send as task
+
+    task.delay(str(request_id))
+
+
+@transaction.atomic
+def privacy_request_email_record(
+    *,
+    kind: str,
+    requester_email: str,
+    actor,
+    details: str = "",
+    received_at: datetime | None = None,
+    user=None,
+):
+    """Log a request that came by e-mail (RGT-6) and start verifying who sent it.
+
+    The request concerns ``user`` when staff named the account, or else the account whose address the requester
+    wrote (case aside). A one-time code is then e-mailed, in the background, to that account's own address, never
+    to the address the request came from: quoting it back proves control of the account's mailbox. When no
+    account matches, the identity cannot be verified and the request can only be declined (identity not
+    verified).
+    """
+    from privacy.models import RequestChannel
+
+    requester_email = requester_email.strip()
+    account = user or _account_for_address(requester_email)
+    request = privacy_request_create(
+        kind=kind,
+        channel=RequestChannel.EMAIL,
+        user=account,
+        requester_email=requester_email,
+        details=details,
+        actor=actor,
+        received_at=received_at,
+    )
+    if account is not None:
+        transaction.on_commit(lambda: _identity_code_enqueue(request.pk))
+    return request
+
+
+def privacy_request_identity_code_send(*, request_id) -> bool:
+    """Make a new one-time code for an e-mailed request waiting for verification and e-mail it to the account's
+    address (run by a Celery task: the code never travels through the broker). Only an HMAC of the code is
+    kept, with its expiry; the tries start again at 0 and any earlier code stops working. Returns whether a
+    code was sent (nothing is sent for a request that is no longer waiting, or that has no account)."""
+    import secrets
+
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from privacy.models import PrivacyRequest
+
+    with transaction.atomic():
+        request = (
+            PrivacyRequest.objects.select_for_update(of=("self",)).select_related("user").filter(pk=request_id).first()
+        )
+        if request is None or privacy_request_identity_code_state(request) in ("not_needed", "no_account"):
+            return False
+        code = f"{secrets.randbelow(10**PRIVACY_REQUEST_CODE_DIGITS):0{PRIVACY_REQUEST_CODE_DIGITS}d}"
+        now = timezone.now()
+        request.identity_code_hash = _identity_code_hash(request.pk, code)
+        request.identity_code_sent_at = now
+        request.identity_code_expires_at = now + timedelta(hours=settings.PRIVACY_REQUEST_CODE_HOURS)
+        request.identity_code_attempts = 0
+        request.save(
+            update_fields=[
+                "identity_code_hash", "identity_code_sent_at", "identity_code_expires_at", "identity_code_attempts",
+            ]
+        )  # fmt: skip
+        body = render_to_string(
+            "privacy/email/request_identity_code.txt",
+            {"request": request, "code": code, "hours": settings.PRIVACY_REQUEST_CODE_HOURS},
+        )
+        subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Confirm your privacy request with this code"
+        # Sent inside the transaction: if sending fails, the new code is not kept and the previous one still works.
+        send_mail(subject, body, None, [request.user.email])
+    return True
+
+
+def privacy_request_identity_code_resend(*, request) -> None:
+    """Staff send a new code (the last one expired, was locked, or never arrived): a new code replaces it once
+    the background task has e-mailed it to the account's address. Raises ValidationError when the request is
+    not an e-mailed request waiting for verification with an account."""
+    from privacy.models import PrivacyRequest
+
+    current = PrivacyRequest.objects.get(pk=request.pk)
+    state = privacy_request_identity_code_state(current)
+    if state == "no_account":
+        raise ValidationError(PRIVACY_REQUEST_NO_ACCOUNT)
+    if state == "not_needed":
+        raise ValidationError("Only an e-mailed request waiting for identity verification is sent a code.")
+    transaction.on_commit(lambda: _identity_code_enqueue(current.pk))
+
+
+def privacy_request_identity_code_verify(*, request, code: str, actor):
+    """Check the code the requester sent back (RGT-6). When it matches the code e-mailed to the account's
+    address, the request becomes identity verified, with an event noting the code matched; the code is then
+    spent.
+
+    Raises IdentityCodeWrong (the try is counted, even though the exception is raised), IdentityCodeLocked after
+    PRIVACY_REQUEST_CODE_MAX_ATTEMPTS wrong codes, IdentityCodeExpired after PRIVACY_REQUEST_CODE_HOURS, and
+    ValidationError when the request is not waiting for a code. A locked or expired code never verifies, even
+    when it is right: staff send a new one.
+    """
+    from django.utils.crypto import constant_time_compare
+
+    from privacy.models import PrivacyRequest, RequestStatus
+
+    failure: ValidationError | None = None
+    with transaction.atomic():
+        # Locked so that two staff entering codes at once cannot get more than the allowed tries between them.
+        current = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+        state = privacy_request_identity_code_state(current)
+        if state == "no_account":
+            failure = ValidationError(PRIVACY_REQUEST_NO_ACCOUNT)
+        elif state == "not_needed":
+            failure = ValidationError(
+                f"This request is {current.get_status_display().lower()}: it is not waiting for a code."
+            )
+        elif state == "sending":
+            failure = ValidationError("No code has been sent for this request yet. Send a new code.")
+        elif state == "locked":
+            failure = IdentityCodeLocked(
+                f"This code is locked after {PRIVACY_REQUEST_CODE_MAX_ATTEMPTS} wrong tries. Send a new code."
+            )
+        elif state == "expired":
+            failure = IdentityCodeExpired(
+                f"This code expired on {timezone.localtime(current.identity_code_expires_at):%-d %B %Y at %H:%M}. "
+                "Send a new code."
+            )
+        elif not constant_time_compare(
+            _identity_code_hash(current.pk, identity_code_normalise(code)), current.identity_code_hash
+        ):
+            current.identity_code_attempts += 1
+            current.save(update_fields=["identity_code_attempts"])
+            left = PRIVACY_REQUEST_CODE_MAX_ATTEMPTS - current.identity_code_attempts
+            if left > 0:
+                failure = IdentityCodeWrong(f"This is not the code we sent. {left} tries left.")
+            else:
+                failure = IdentityCodeLocked(
+                    f"This is not the code we sent. That was the last of {PRIVACY_REQUEST_CODE_MAX_ATTEMPTS} "
+                    "tries: the code is locked. Send a new code."
+                )
+        else:
+            current.identity_code_hash = ""  # spent: it verifies nothing again
+            current.save(update_fields=["identity_code_hash"])
+            privacy_request_transition(
+                request=current,
+                to_status=RequestStatus.IDENTITY_VERIFIED,
+                actor=actor,
+                note="Identity verified: the code e-mailed to the account's address matched.",
+            )
+    # Raised only now, so that the counted try is committed rather than rolled back with the exception.
+    if failure is not None:
+        raise failure
+    request.refresh_from_db()
+    return request
+
+
 @transaction.atomic
 def privacy_request_rectification_record(*, request, actor, fields: list[str]) -> None:
     """Staff corrected the person's data under their rectification request (RGT-3): record which fields, and
     complete the request (its answer e-mail tells the person)."""
     from django.core.exceptions import ValidationError
 
-    from privacy.models import RequestKind, RequestStatus
+    from privacy.models import RequestChannel, RequestKind, RequestStatus
 
     if request.kind != RequestKind.RECTIFICATION or not request.is_open:
         raise ValidationError("Only an open rectification request can record a correction.")
+    if request.channel == RequestChannel.EMAIL and request.status == RequestStatus.RECEIVED:
+        raise ValidationError(PRIVACY_REQUEST_AWAITS_CODE)
     if request.status == RequestStatus.RECEIVED:
         privacy_request_transition(request=request, to_status=RequestStatus.IDENTITY_VERIFIED, actor=actor)
     if request.status != RequestStatus.IN_PROGRESS:

@@ -44,6 +44,14 @@ def privacy_requests_digest() -> None:
 
 
 @shared_task
+def privacy_request_identity_code_send(request_id: str) -> None:
+    """RGT-6: e-mail a new one-time code to the account an e-mailed request concerns (made here, not queued)."""
+    from privacy.services import privacy_request_identity_code_send as send
+
+    send(request_id=request_id)
+
+
+@shared_task
 def account_erasure_notice_send(erasure_id: str) -> None:
     from privacy.erasure import account_erasure_notice_send as send
 

@@ -14,6 +14,7 @@ Data exports (privacy.ExportJob)       no                         view
 Security log (security.SecurityEvent)  no                         view
 Security incidents                     no                         view, add, change; add/view affected users
 Staff access log                       no                         view
+Store connections, deletion notices    no                         view (with the notices' attempts); RGT-7
 =====================================  =========================  ===========================================
 
 Neither group may delete anything, change a user, or change a consent event. A staff member is made staff
@@ -55,6 +56,11 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "security.view_incidentaffecteduser",
         "security.add_incidentaffecteduser",
         "security.view_staffaccesslog",
+        # Who is connected to which store, and whether every store was told to delete (RGT-7). "Retry now" needs
+        # the change permission, which stays with superusers.
+        "stores.view_storeconnection",
+        "stores.view_storenotice",
+        "stores.view_storenoticeattempt",
     ),
 }
 

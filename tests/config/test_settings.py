@@ -16,6 +16,16 @@ from config import env
 
 ROOT = Path(__file__).resolve().parents[2]
 
+
+def _rsa_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return pem.decode().replace("\n", "\\n")  # as it is written in an environment file
+
+
 PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
     "DJANGO_SECRET_KEY": "x7Gq2vN9pL4sR8tW1yZ6bC3dF5hJ0kM-aQeUiOoPlKjHgFdSa_zXcVbNm",
@@ -24,6 +34,7 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://cache.internal:6379/0",
     "AWS_STORAGE_BUCKET_NAME": "sesiocloset-private",
     "EMAIL_HOST": "smtp.example",
+    "OIDC_PRIVATE_KEY": _rsa_pem(),
 }
 
 
@@ -100,7 +111,8 @@ def test_production_forces_https_secure_cookies_and_hsts(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "missing", ["DATABASE_URL", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME", "DJANGO_SECRET_KEY", "EMAIL_HOST"]
+    "missing",
+    ["DATABASE_URL", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME", "DJANGO_SECRET_KEY", "EMAIL_HOST", "OIDC_PRIVATE_KEY"],
 )
 def test_production_stops_at_start_up_naming_a_missing_variable(missing, tmp_path):
     environment = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
@@ -158,3 +170,9 @@ class TestEnvironmentHelpers:
         monkeypatch.setenv("URL", "redis:///0")
         with pytest.raises(ImproperlyConfigured, match="URL must name a host"):
             env.env_url("URL", schemes=("redis",))
+
+
+def test_production_refuses_a_malformed_oidc_key(tmp_path):
+    result = _run(["manage.py", "check"], {**PRODUCTION_ENV, "OIDC_PRIVATE_KEY": "not a key"}, tmp_path)
+    assert result.returncode != 0
+    assert "OIDC_PRIVATE_KEY must be an unencrypted RSA private key" in result.stderr

@@ -31,6 +31,8 @@ NOT_OWNER_SCOPED = {
     "privacy:policy-version": "public policy versions, not anybody's data",
     "privacy:policy-acknowledge": "the id of a public policy; the write is always the signed-in person's own",
     "privacy:consent-toggle": "a purpose key, not an object; always the signed-in person's own consent",
+    "store-api-person": "a store's token is the credential; scoped to its live connections (test_store_api.py)",
+    "store-api-purchases": "a store's token is the credential; scoped to its live connections (test_store_api.py)",
 }
 SKIPPED_PREFIXES = ("admin/", "accounts/", "_allauth/")  # staff and allauth's own account pages
 

@@ -1,0 +1,130 @@
+"""The consent screen stores send people to: allauth's authorization endpoint with our rules (STO-1).
+
+* Every store shows it: ``skip_consent`` is ignored, and a silent request (``prompt=none``) succeeds only for a
+  person already connected to that store with at least the fields asked for; otherwise the store gets
+  ``consent_required``, as OIDC Core 3.1.2.6 says.
+* The screen names the store, links its privacy policy and lists exactly the fields it would receive, in plain
+  words. The pseudonym is always part of it; every other field can be unticked.
+* Agreeing connects the person (a new pseudonym generation after a revocation) and writes a consent event
+  before any code is issued; declining writes a "declined" event and sends the store ``access_denied``.
+"""
+
+from __future__ import annotations
+
+from allauth.idp.oidc.forms import AuthorizationForm
+from allauth.idp.oidc.models import Client
+from allauth.idp.oidc.views import AuthorizationView, _ClientHttpResponseRedirect
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.generic.edit import FormView
+
+from privacy.models import Channel, Choice, Method
+from privacy.services import consent_record
+from stores.fields import STORE_FIELDS, fields_describe
+from stores.selectors.connections import store_connection_active
+from stores.services.connections import store_connection_grant
+
+
+class StoreConsentForm(AuthorizationForm):
+    """allauth's form with our labels; the pseudonym cannot be unticked (it is what a connection is)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["scopes"]
+        requested = [value for value, _label in field.choices]
+        field.choices = [(f.scope, f.label) for f in fields_describe(requested)]
+        field.required = False
+        field.label = "Fields to share"
+
+    def clean_scopes(self) -> list[str]:
+        scopes = [s for s in self.cleaned_data.get("scopes") or [] if s in STORE_FIELDS]
+        return ["openid", *[s for s in scopes if s != "openid"]]
+
+
+def _store_for(client_id: str):
+    client = Client.objects.filter(pk=client_id).select_related("store").first()
+    store = getattr(client, "store", None) if client is not None else None
+    if store is None or not store.is_active:
+        return None
+    return store
+
+
+class StoreAuthorizationView(AuthorizationView):
+    form_class = StoreConsentForm
+    template_name = "stores/consent.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        client_id = request.GET.get("client_id", "")
+        store = _store_for(client_id) if client_id else None
+        if client_id and store is None and Client.objects.filter(pk=client_id).exists():
+            return render(request, "stores/consent_unavailable.html", status=400)
+        if "none" in request.GET.get("prompt", "").split() and store is not None:
+            refusal = self._silent_refusal(request, store)
+            if refusal is not None:
+                return refusal
+        return super().get(request, *args, **kwargs)
+
+    def _silent_refusal(self, request: HttpRequest, store) -> HttpResponse | None:
+        """``prompt=none`` is allowed only when the person is signed in and already agreed to these fields."""
+        requested = set(request.GET.get("scope", "").split())
+        connection = store_connection_active(store=store, user=request.user) if request.user.is_authenticated else None
+        if connection is not None and requested <= set(connection.fields):
+            return None
+        redirect_uri = request.GET.get("redirect_uri", "")
+        if redirect_uri not in store.client.get_redirect_uris():
+            return render(request, "stores/consent_unavailable.html", status=400)
+        error = "login_required" if not request.user.is_authenticated else "consent_required"
+        params = {"error": error}
+        if request.GET.get("state"):
+            params["state"] = request.GET["state"]
+        from allauth.core.internal.httpkit import add_query_params
+
+        return _ClientHttpResponseRedirect(add_query_params(redirect_uri, params))
+
+    def _skip_consent(self) -> HttpResponse:
+        # STO-1: no store skips the consent screen, whatever its client says.
+        return FormView.get(self, self.request)
+
+    def _respond_with_access_denied(self) -> HttpResponse:
+        store = _store_for(self._request_info.get("client_id", ""))
+        if store is not None and store_connection_active(store=store, user=self.request.user) is None:
+            consent_record(
+                purpose=store.consent_purpose,
+                choice=Choice.DECLINED,
+                method=Method.STORE_CONNECTION,
+                channel=Channel.WEB,
+                user=self.request.user,
+                request=self.request,
+            )
+        return super()._respond_with_access_denied()
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        store = _store_for(self._request_info.get("client_id", ""))
+        if store is None:
+            raise PermissionDenied
+        connection = store_connection_grant(
+            user=self.request.user, store=store, fields=form.cleaned_data["scopes"], request=self.request
+        )
+        # The code carries exactly what the connection holds: the fields ticked, within what the store may ask.
+        form.cleaned_data["scopes"] = [s for s in connection.fields if s in set(self._scopes) | {"openid"}]
+        return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        store = _store_for(self._request_info["client_id"])
+        if store is None:
+            raise PermissionDenied
+        requested = fields_describe(self._scopes)
+        context.update(
+            {
+                "store": store,
+                "fields": requested,
+                "connection": store_connection_active(store=store, user=self.request.user),
+            }
+        )
+        return context
+
+
+authorization = StoreAuthorizationView.as_view()

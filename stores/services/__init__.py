@@ -1,0 +1,2 @@
+"""Every write of the stores app. ``connections``: registering stores, connecting and revoking; ``purchases``:
+what stores push into closets; ``notices``: the deletion notices we send stores."""

@@ -1,0 +1,59 @@
+"""The product as an OpenID Connect provider for stores: consent, pairwise pseudonyms, revocation (issue 8)."""
+
+from __future__ import annotations
+
+import jwt
+import pytest
+
+from privacy.models import Choice, ConsentEvent
+from stores.models import StoreConnection
+from stores.services.connections import store_connection_revoke
+from tests.stores.conftest import connect
+
+
+def _claims(id_token: str) -> dict:
+    return jwt.decode(id_token, options={"verify_signature": False})
+
+
+@pytest.mark.promise("STO-2")
+def test_two_stores_see_different_pseudonyms_never_the_user_id(client, user, shop, other_shop):
+    client.force_login(user)
+    first = connect(client, shop, scopes="openid profile")
+    second = connect(client, other_shop, scopes="openid profile")
+    sub_a, sub_b = _claims(first["id_token"])["sub"], _claims(second["id_token"])["sub"]
+    assert sub_a != sub_b
+    for token in (first, second):
+        claims = _claims(token["id_token"])
+        assert str(user.pk) not in [str(value) for value in claims.values()]
+        assert claims["sub"] not in (str(user.pk), user.email)
+    userinfo = client.get("/identity/o/api/userinfo", HTTP_AUTHORIZATION=f"Bearer {first['access_token']}")
+    assert userinfo.status_code == 200
+    assert userinfo.json() == {"sub": sub_a, "name": "Alice"}
+
+
+@pytest.mark.promise("STO-1")
+def test_store_receives_only_the_fields_ticked(client, user, shop):
+    client.force_login(user)
+    token = connect(client, shop, scopes="openid profile email sizes", grant=["openid", "email"])
+    info = client.get("/identity/o/api/userinfo", HTTP_AUTHORIZATION=f"Bearer {token['access_token']}").json()
+    assert set(info) == {"sub", "email", "email_verified"}
+    connection = StoreConnection.objects.get(user=user)
+    assert connection.fields == ["openid", "email"]
+    event = ConsentEvent.objects.filter(purpose=shop.store.consent_purpose).latest("created_at")
+    assert event.choice == Choice.GRANTED
+
+
+@pytest.mark.promise("STO-4")
+def test_revocation_refuses_the_token_and_reconnection_gets_a_new_pseudonym(
+    client, user, shop, django_capture_on_commit_callbacks
+):
+    client.force_login(user)
+    token = connect(client, shop, scopes="openid profile")
+    sub = _claims(token["id_token"])["sub"]
+    connection = StoreConnection.objects.get(user=user)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert store_connection_revoke(connection=connection)
+    refused = client.get("/identity/o/api/userinfo", HTTP_AUTHORIZATION=f"Bearer {token['access_token']}")
+    assert refused.status_code == 401
+    again = connect(client, shop, scopes="openid profile")
+    assert _claims(again["id_token"])["sub"] != sub
