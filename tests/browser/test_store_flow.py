@@ -1,5 +1,5 @@
 """Connecting a store in a real browser: the consent screen, an optional field unticked, the pseudonym issued,
-then Settings → Connected stores (issue 8)."""
+then Settings → Connected stores and revoking it there (issue 8)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def _sign_in(page, live_server, email: str) -> None:
 
 
 @pytest.mark.promise("STO-1")
-def test_connect_a_store_untick_a_field_and_see_it_in_settings(live_server, page, user, screenshot_dir):
+def test_connect_a_store_untick_a_field_see_it_in_settings_and_revoke_it(
+    live_server, page, user, screenshot_dir, celery_eager
+):
     callback = live_server.url + "/healthz"  # any page of ours: the browser only has to land on the store's URI
     store, _secrets = store_register(
         name="Linen House",
@@ -64,3 +66,9 @@ def test_connect_a_store_untick_a_field_and_see_it_in_settings(live_server, page
     page.goto(live_server.url + "/settings/stores/")
     page.get_by_text("Linen House").first.wait_for()
     page.screenshot(path=str(screenshot_dir / "connected-stores.png"), full_page=False)
+
+    page.get_by_role("link", name="Revoke").click()
+    page.get_by_role("button", name="Revoke now").click()
+    page.wait_for_url(lambda url: url.endswith("/settings/stores/"))
+    connection.refresh_from_db()
+    assert connection.revoked_at is not None

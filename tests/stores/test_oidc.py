@@ -57,3 +57,24 @@ def test_revocation_refuses_the_token_and_reconnection_gets_a_new_pseudonym(
     assert refused.status_code == 401
     again = connect(client, shop, scopes="openid profile")
     assert _claims(again["id_token"])["sub"] != sub
+
+
+@pytest.mark.promise("SEC-2")
+def test_store_secrets_and_tokens_are_stored_only_as_hashes(client, user, shop):
+    from allauth.idp.oidc.models import Token
+    from django.db import connection as db
+
+    client.force_login(user)
+    token = connect(client, shop, scopes="openid profile")
+    stored = shop.store.client
+    stored.refresh_from_db()
+    assert shop.client_secret not in stored.secret and stored.check_secret(shop.client_secret)
+    # Nothing in any table holds the client secret, the webhook key, or the tokens the store was given.
+    secrets_given = [shop.client_secret, shop.webhook_key, token["access_token"], token["refresh_token"]]
+    with db.cursor() as cursor:
+        for table in db.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (table names come from the schema)
+            for row in cursor.fetchall():
+                text = " ".join(str(value) for value in row)
+                assert not any(secret in text for secret in secrets_given), table
+    assert Token.objects.filter(client=stored, user=user).count() == 2  # an access and a refresh token, hashed
