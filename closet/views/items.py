@@ -15,12 +15,53 @@ from closet.forms import ItemForm
 from closet.list_cache import closet_list_cached
 from closet.models import Item, ItemStatus
 from closet.selectors import item_list, items_with_wear_stats
-from closet.selectors.items import items_in_order
+from closet.selectors.items import item_rows_in_order, items_sortable
+from core.storage import private_url
 from core.views import OwnerScopedObjectMixin
 
 
 def _with_stats(*, user):
     return items_with_wear_stats(item_list(user=user))
+
+
+class _Related(tuple):
+    """A row's related objects, read by templates like a related manager: ``item.colours.all``."""
+
+    __slots__ = ()
+
+    def all(self) -> _Related:
+        return self
+
+
+class _Swatch:
+    """A colour of a card, with what ``_item_card.html`` reads of a Colour (its name, its hex, str())."""
+
+    __slots__ = ("hex", "name")
+
+    def __init__(self, name: str, hex_: str) -> None:
+        self.name, self.hex = name, hex_
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def item_card(row: dict) -> dict:
+    """What ``templates/closet/_item_card.html`` reads of an item (an Item from ``items_with_wear_stats``),
+    from a row of ``item_rows_in_order``: the same keys, so the card renders the same markup from either.
+    ``tests/closet/test_list_cache.py`` compares the cards of both shapes."""
+    thumbnail = row["thumbnail"]
+    return {
+        "pk": row["id"],
+        "name": row["name"],
+        "brand": row["brand"],
+        "category": {"name": row["category_name"], "kind": row["category_kind"]},
+        "subcategory": {"name": row["subcategory_name"]} if row["subcategory_slug"] else None,
+        "colours": _Related(_Swatch(name, hex_) for _slug, name, hex_ in row["colours"]),
+        # The storage signs the link, as ``FieldFile.url`` does for a photo's thumbnail.
+        "primary_photos": [{"thumbnail": {"url": private_url(thumbnail)}}] if thumbnail else [],
+        "wear_count": row["wear_count"],
+        "last_worn_on": row["last_worn_on"],
+    }
 
 
 class ItemListView(LoginRequiredMixin, ListView):
@@ -31,9 +72,11 @@ class ItemListView(LoginRequiredMixin, ListView):
     paginate_by = 60
 
     def get_queryset(self):
-        self.filterset = ItemFilterSet(
-            self.request.GET, queryset=_with_stats(user=self.request.user), request=self.request
+        # Only the wear numbers the sort needs: the cards' rows carry them all (item_rows_in_order).
+        sortable = items_sortable(
+            item_list(user=self.request.user), ordering=",".join(self.request.GET.getlist("ordering"))
         )
+        self.filterset = ItemFilterSet(self.request.GET, queryset=sortable, request=self.request)
         if not self.filterset.is_valid():
             # Never quietly show a list other than the one asked for: the filter bar says what to fix.
             return self.filterset.queryset.none()
@@ -43,10 +86,12 @@ class ItemListView(LoginRequiredMixin, ListView):
         return items
 
     def paginate_queryset(self, queryset, page_size):
-        # Filter, sort and page on ids, then load the page's rows (closet.selectors.items.items_in_order).
+        # Filter, sort and page on ids, then build the page's cards from plain rows
+        # (closet.selectors.items.item_rows_in_order): no model instances or per-item querysets.
         ids = queryset.prefetch_related(None).values_list("pk", flat=True)
         paginator, page, _, is_paginated = super().paginate_queryset(ids, page_size)
-        page.object_list = items_in_order(user=self.request.user, pks=list(page.object_list))
+        rows = item_rows_in_order(user=self.request.user, pks=list(page.object_list), with_tags=False)
+        page.object_list = [item_card(row) for row in rows]
         return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -24,6 +25,7 @@ from closet.list_cache import (
     closet_list_cached,
 )
 from closet.models import Item, Tag
+from closet.selectors.items import item_rows_in_order, items_with_wear_stats
 from closet.services.photos import item_photo_delete, item_photo_make_primary
 from closet.services.wears import item_wash_log, wear_delete, wear_log
 from core.storage import private_file_url_check
@@ -97,6 +99,46 @@ def test_the_list_answers_what_the_item_serializer_answers(user, api_client, set
     by_name = {row["name"]: row for row in listed}
     assert by_name["Cheap socks"]["cost_per_wear"] == "3.33"  # 10 / 3, rounded to cents
     assert by_name["Camel coat"]["needs_wash"] is True and by_name["Camel coat"]["photo_url"]
+
+
+@pytest.mark.parametrize(
+    ("price", "wears", "expected"),
+    [("10.00", 3, "3.33"), ("2.03", 2, "1.02"), ("2.01", 2, "1.00"), ("0.05", 2, "0.02"), ("249.00", 7, "35.57")],
+)
+def test_the_lists_cost_per_wear_is_the_detail_views_to_the_cent(user, api_client, settings, price, wears, expected):
+    """The list computes cost per wear in Python, the detail view in SQL: half cents round alike (to even)."""
+    settings.CLOSET_LIST_CACHE = False
+    item = ItemFactory(owner=user, price=Decimal(price), currency="EUR")
+    for day in range(1, wears + 1):
+        WearFactory(owner=user, item=item, worn_on=datetime.date(2026, 3, day))
+    [listed] = _results(api_client)
+    assert listed["cost_per_wear"] == api_client.get(f"/api/v1/items/{item.pk}/").json()["cost_per_wear"] == expected
+
+
+def test_the_rows_of_a_page_are_only_the_owners(user, other_user):
+    """item_rows_in_order filters on the ids and scopes to the owner in Python: another person's id is unknown."""
+    mine = ItemFactory(owner=user, name="Mine")
+    theirs = ItemFactory(owner=other_user, name="Theirs")
+    assert [row["name"] for row in item_rows_in_order(user=user, pks=[theirs.pk, mine.pk])] == ["Mine"]
+    assert item_rows_in_order(user=user, pks=[theirs.pk]) == []
+
+
+def test_the_closet_pages_cards_are_the_cards_drawn_from_items(user, monkeypatch, settings):
+    """/closet/ draws its cards from plain rows; the outfit and idea pages draw the same card from Item instances
+    (items_with_wear_stats). Both must give the very same markup."""
+    settings.CLOSET_LIST_CACHE = False
+    monkeypatch.setattr("core.storage.time.time", lambda: 1_800_000_000)  # the same signed photo links
+    _varied_closet(user)
+    ItemFactory(owner=user, name="Black ankle boots", category=category("shoes"), colours=[colour("black")])
+    client = Client()
+    client.force_login(user)
+    page = client.get("/closet/").content.decode()
+    items = list(items_with_wear_stats(Item.objects.filter(owner=user)))
+    assert len(items) == 4
+    for item in items:
+        card = render_to_string("closet/_item_card.html", {"item": item})
+        assert card in page, card
+    assert page.count('class="item-card"') == 4
 
 
 def test_a_second_request_is_served_from_the_cache(user, api_client):

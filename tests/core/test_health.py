@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db.utils import OperationalError
+from django.test import override_settings
 
 from config.celery import app as celery_app
 from core import health
@@ -34,14 +35,13 @@ def test_readyz_names_an_unreachable_broker(client, monkeypatch):
     assert body["checks"]["database"] == "ok"
 
 
-def test_readyz_names_an_unreachable_cache(client, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",
-        }
+def test_readyz_names_an_unreachable_cache(client):
+    # Restored inside the test, so the suite's cache cleanup after it talks to the real cache again.
+    unreachable = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
     }
-    response = client.get("/readyz")
+    with override_settings(CACHES=unreachable):
+        response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["cache"].startswith("unreachable")
 
