@@ -24,6 +24,13 @@ _SIZE_FIELDS = ("height_cm", "chest_cm", "waist_cm", "hips_cm", "inseam_cm", "sh
 _STYLE_FIELDS = ("vibes", "favourite_colours", "avoided_colours", "fit_preferences")
 
 
+def _claim_value(value):
+    """A measurement as JSON: decimals as strings (exact), blanks as null."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
 def _store_of(client):
     return getattr(client, "store", None)
 
@@ -46,11 +53,7 @@ def store_claims(*, user, scopes: Iterable[str]) -> dict[str, Any]:
     if scopes & {"sizes", "style"}:
         profile = Profile.objects.filter(user=user).first()
         if "sizes" in scopes:
-            claims["sizes"] = {
-                name: (str(value) if value is not None and not isinstance(value, str) else value) or None
-                for name in _SIZE_FIELDS
-                for value in [getattr(profile, name, None)]
-            }
+            claims["sizes"] = {name: _claim_value(getattr(profile, name, None)) for name in _SIZE_FIELDS}
         if "style" in scopes:
             claims["style"] = {name: list(getattr(profile, name, None) or []) for name in _STYLE_FIELDS}
     return claims

@@ -55,9 +55,17 @@ class StoreAuthorizationView(AuthorizationView):
     form_class = StoreConsentForm
     template_name = "stores/consent.html"
 
+    def _store(self, client_id: str):
+        """The active store behind ``client_id``, looked up once per request (the screen needs it several times)."""
+        if not hasattr(self, "_store_cache"):
+            self._store_cache = {}
+        if client_id not in self._store_cache:
+            self._store_cache[client_id] = _store_for(client_id) if client_id else None
+        return self._store_cache[client_id]
+
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         client_id = request.GET.get("client_id", "")
-        store = _store_for(client_id) if client_id else None
+        store = self._store(client_id)
         if client_id and store is None and Client.objects.filter(pk=client_id).exists():
             return render(request, "stores/consent_unavailable.html", status=400)
         if "none" in request.GET.get("prompt", "").split() and store is not None:
@@ -88,7 +96,7 @@ class StoreAuthorizationView(AuthorizationView):
         return FormView.get(self, self.request)
 
     def _respond_with_access_denied(self) -> HttpResponse:
-        store = _store_for(self._request_info.get("client_id", ""))
+        store = self._store(self._request_info.get("client_id", ""))
         if store is not None and store_connection_active(store=store, user=self.request.user) is None:
             consent_record(
                 purpose=store.consent_purpose,
@@ -101,7 +109,7 @@ class StoreAuthorizationView(AuthorizationView):
         return super()._respond_with_access_denied()
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
-        store = _store_for(self._request_info.get("client_id", ""))
+        store = self._store(self._request_info.get("client_id", ""))
         if store is None:
             raise PermissionDenied
         connection = store_connection_grant(
@@ -113,7 +121,7 @@ class StoreAuthorizationView(AuthorizationView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        store = _store_for(self._request_info["client_id"])
+        store = self._store(self._request_info["client_id"])
         if store is None:
             raise PermissionDenied
         requested = fields_describe(self._scopes)
