@@ -9,12 +9,24 @@ from django.core.files.storage import storages
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.api.errors import SERVER_ERROR_DETAIL, json_error_response
 from core.health import readiness_report
 from core.storage import PrivateFileSystemStorage, private_file_url_check
+
+
+def next_or(request: HttpRequest, fallback: str) -> str:
+    """Where a form goes back to: its ``next`` (posted, else in the query string) when that is a page of this
+    site, by the same scheme when the request is secure; else ``fallback``. Never another site (open redirects)."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
 
 
 @never_cache

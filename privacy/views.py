@@ -7,7 +7,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +14,7 @@ from django.views.generic import View
 from django.views.generic.detail import SingleObjectMixin
 
 from core.storage import private_url
-from core.views import OwnerScopedObjectMixin
+from core.views import OwnerScopedObjectMixin, next_or
 from privacy.cookies import cookie_choice_write
 from privacy.forms import PrivacyRequestForm
 from privacy.models import Channel, Choice, ExportJob, Method, RequestChannel
@@ -50,13 +49,7 @@ def cookie_choice(request: HttpRequest) -> HttpResponse:
     if decision not in ("accept", "reject"):
         return HttpResponse("Choose accept or reject.", status=400, content_type="text/plain")
     choice = cookie_choice_make(request=request, analytics=decision == "accept", method=Method.BANNER)
-    if request.htmx:
-        response = HttpResponse("")
-    else:
-        target = request.POST.get("next") or "/"
-        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-            target = "/"
-        response = redirect(target)
+    response = HttpResponse("") if request.htmx else redirect(next_or(request, "/"))
     cookie_choice_write(request, response, choice)
     return response
 
@@ -195,8 +188,7 @@ def policy_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
         policy_acknowledge(user=request.user, policy=change)
     if request.htmx:
         return HttpResponse("")
-    target = request.POST.get("next") or "/"
-    return redirect(target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else "/")
+    return redirect(next_or(request, "/"))
 
 
 def _exports_context(user) -> dict:

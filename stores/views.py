@@ -12,11 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import DetailView, View
 from django.views.generic.detail import SingleObjectMixin
 
-from core.views import OwnerScopedObjectMixin
+from core.views import OwnerScopedObjectMixin, next_or
 from stores.fields import fields_describe
 from stores.forms import AutoAcceptForm
 from stores.models import StoreConnection, StorePurchase
@@ -50,12 +49,7 @@ def connections(request):
 
 def _back(request, default: str) -> HttpResponseRedirect:
     """Back where the form was (the closet's strip or Settings), never to another site."""
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = default
-    return HttpResponseRedirect(target)
+    return HttpResponseRedirect(next_or(request, default))
 
 
 class ConnectionRevokeView(OwnerScopedObjectMixin, DetailView):

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView
 from django.views.generic.detail import SingleObjectMixin
@@ -19,7 +19,7 @@ from closet.selectors import item_list
 from closet.selectors.ideas import outfit_job_list, outfit_job_with_suggestions, suggestion_list
 from closet.services import ideas as services
 from core.images import ImageRejected
-from core.views import OwnerScopedObjectMixin
+from core.views import OwnerScopedObjectMixin, next_or
 from privacy.selectors import consent_given
 from privacy.services import ConsentRequired
 
@@ -169,10 +169,7 @@ class PairFeedbackView(LoginRequiredMixin, View):
             messages.error(request, "Choose two different garments of your own.")
         else:
             messages.info(request, "Noted: your next ideas take this pair into account.")
-        target = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(target, {request.get_host()}):
-            return redirect(target)
-        return redirect("closet:ideas")
+        return redirect(next_or(request, reverse("closet:ideas")))
 
 
 def _is_uuid(value: str | None) -> bool:

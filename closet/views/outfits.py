@@ -21,8 +21,8 @@ from closet.selectors.outfits import (
     outfits_with_items,
 )
 from closet.services.outfits import MAX_ITEMS, outfit_create, outfit_delete, outfit_update, outfit_wear_log
-from closet.views.wears import OwnerScopedPostView, WornOnForm, next_or, refusal_message, wear_log_message
-from core.views import OwnerScopedObjectMixin
+from closet.views.wears import OwnerScopedPostView, WornOnForm, refusal_message, wear_log_message
+from core.views import OwnerScopedObjectMixin, next_or
 
 RATINGS = [("", "No rating"), *((str(n), f"{n} of 5") for n in range(1, 6))]
 

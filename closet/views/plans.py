@@ -43,8 +43,8 @@ from closet.services.plans import (
     trip_delete,
     trip_update,
 )
-from closet.views.wears import OwnerScopedPostView, next_or, refusal_message, wear_log_message
-from core.views import OwnerScopedObjectMixin
+from closet.views.wears import OwnerScopedPostView, refusal_message, wear_log_message
+from core.views import OwnerScopedObjectMixin, next_or
 
 WEEK_PARAM = re.compile(r"^(\d{4})-W(\d{2})$")
 MONTH_PARAM = re.compile(r"^(\d{4})-(\d{2})$")

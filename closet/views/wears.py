@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import View
 from django.views.generic.detail import SingleObjectMixin
 
@@ -17,7 +16,7 @@ from closet.models import Item, Wear
 from closet.selectors.items import item_list
 from closet.selectors.wears import wear_list
 from closet.services.wears import WearLog, item_wash_log, wear_delete, wear_log
-from core.views import OwnerScopedObjectMixin
+from core.views import OwnerScopedObjectMixin, next_or
 
 
 class WornOnForm(forms.Form):
@@ -26,14 +25,6 @@ class WornOnForm(forms.Form):
 
 class WashedOnForm(forms.Form):
     washed_on = forms.DateField(required=False)
-
-
-def next_or(request: HttpRequest, fallback: str) -> str:
-    """Where to go back to: the form's ``next`` when it is a page of this site, else ``fallback``."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
-        return target
-    return fallback
 
 
 def refusal_message(request: HttpRequest, exc: ValidationError) -> None:
