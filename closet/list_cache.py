@@ -3,15 +3,16 @@
 Why: a page of a large closet costs tens of milliseconds of queries and formatting, while people open the same
 page again and again between changes. What keeps it correct:
 
-* The key holds the owner's id, the owner's **generation**, a generation of the shared taxonomy (categories and
-  colours), and everything else the answer depends on: the kind of page, scheme, host, path, the full query
-  string (sorted, so the same question in another order is the same entry), the active time zone and language,
-  and whatever the view adds (the HTML page adds today's date).
+* The key holds the owner's id and everything else the answer depends on: the kind of page, scheme, host, path,
+  the full query string (sorted, so the same question in another order is the same entry), the active time zone
+  and language, and whatever the view adds (the HTML page adds today's date). The entry holds the answer and the
+  two **generations** it was computed under: the owner's, and one of the shared taxonomy (categories, colours).
+  It counts only while both are current; a reader gets the entry and the generations in one round trip.
 * Every write to what the list shows (items, their colours and tags, the owner's tags, photos, wears; see
   ``closet/signals.py`` and the services that update rows in bulk) calls :func:`closet_list_invalidate`, which
   clears the owner's entries **when the transaction commits**. Clearing deletes the generation: the next reader
   draws a new random one. A reader reads the generation *before* it queries the database, so an answer computed
-  from data older than a write is stored under a generation that is already dead (never found again), and an
+  from data older than a write is stored under a generation that is already dead (never counted again), and an
   answer stored under a live generation was computed after the write committed.
 * Entries live :func:`closet_list_cache_seconds` (60 s by default), at most a fifth of the signed file links'
   lifetime (``PRIVATE_FILE_URL_MAX_AGE``, 300 s): a cached answer never hands out a photo link with less than
@@ -77,22 +78,19 @@ def _index_key(owner_id: Any) -> str:
     return f"{_PREFIX}:{owner_id}:keys"
 
 
-def _generations(owner_id: Any) -> tuple[str, str] | None:
-    """The owner's and the taxonomy's current generations, drawn at random when missing; None if unavailable."""
+def _generations_draw(owner_id: Any) -> tuple[str, str] | None:
+    """The owner's and the taxonomy's current generations, drawn at random where missing; None if unavailable."""
     cache = _cache()
     keys = [_generation_key(owner_id), _TAXONOMY_KEY]
+    for key in keys:
+        cache.add(key, uuid.uuid4().hex, timeout=None)  # add: a concurrent reader's draw wins, not ours
     found = cache.get_many(keys)
-    if len(found) < len(keys):
-        for key in keys:
-            if key not in found:
-                cache.add(key, uuid.uuid4().hex, timeout=None)  # add: a concurrent reader's draw wins, not ours
-        found = cache.get_many(keys)
     if len(found) < len(keys):
         return None
     return found[keys[0]], found[keys[1]]
 
 
-def _entry_key(owner_id: Any, generations: tuple[str, str], request, kind: str, extra: Iterable[str]) -> str:
+def _entry_key(owner_id: Any, request, kind: str, extra: Iterable[str]) -> str:
     query = sorted((name, value) for name, values in request.GET.lists() for value in values)
     parts = [
         kind,
@@ -105,12 +103,12 @@ def _entry_key(owner_id: Any, generations: tuple[str, str], request, kind: str, 
         *extra,
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"{_PREFIX}:{owner_id}:{generations[0]}:{generations[1]}:{digest}"
+    return f"{_PREFIX}:{owner_id}:{digest}"
 
 
 def _index_add(owner_id: Any, key: str, seconds: int) -> None:
     # Read-modify-write: two concurrent stores may lose one key here. That entry is then not deleted by a clear,
-    # but it is unreachable all the same (the clear deletes the generation) and expires within `seconds`.
+    # but it is dead all the same (the clear deletes the generation it was stored under) and expires in `seconds`.
     cache = _cache()
     keys = [k for k in cache.get(_index_key(owner_id), []) if k != key][-(_INDEX_MAX - 1) :]
     cache.set(_index_key(owner_id), [*keys, key], timeout=seconds)
@@ -129,25 +127,33 @@ def closet_list_cached(
     ``compute`` must depend only on the owner's closet data, the shared taxonomy and what the key holds (see the
     module docstring); ``extra`` adds anything else it depends on. Exceptions (bad filters, a missing page)
     propagate and nothing is stored.
+
+    A hit costs one round trip to the cache: the entry and both generations are read together, and the entry
+    counts only if it was stored under the generations that are current now.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not closet_list_cache_enabled():
         return compute()
     owner_id = user.pk
-    # The generation is read before compute() touches the database: that order is what makes a stale store
-    # harmless (module docstring).
-    generations = _generations(owner_id)
-    if generations is None:
-        return compute()
     cache = _cache()
-    key = _entry_key(owner_id, generations, request, kind, extra)
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
+    key = _entry_key(owner_id, request, kind, extra)
+    generation_keys = [_generation_key(owner_id), _TAXONOMY_KEY]
+    # The generations are read before compute() touches the database: that order is what makes a stale store
+    # harmless (module docstring).
+    found = cache.get_many([*generation_keys, key])
+    if all(name in found for name in generation_keys):
+        generations = (found[generation_keys[0]], found[generation_keys[1]])
+    else:
+        generations = _generations_draw(owner_id)
+        if generations is None:
+            return compute()
+    entry = found.get(key)
+    if entry is not None and entry[0] == generations:
+        return entry[1]
     value = compute()
     if keep(value):
         seconds = closet_list_cache_seconds()
-        cache.set(key, value, timeout=seconds)
+        cache.set(key, (generations, value), timeout=seconds)
         _index_add(owner_id, key, seconds)
     return value
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -152,6 +154,39 @@ def policy_changes_to_acknowledge(user):
     if user is None or not user.is_authenticated:
         return PolicyVersion.objects.none()
     return PolicyVersion.objects.filter(published_at__isnull=False, material=True).exclude(acknowledgements__user=user)
+
+
+# How late another process may learn of a newly published material change (this process: at once, see
+# privacy/signals.py). The notice is announced weeks before a change takes effect (POL-1); a minute is nothing.
+MATERIAL_POLICIES_MEMO_SECONDS = 60
+# (fingerprint, monotonic time it expires): one per process, in front of the database. Global data, read on
+# every signed-in page: a shared cache would cost a round trip a page for a value that changes a few times a year.
+_material_policies_memo: tuple[str, float] | None = None
+
+
+def material_policies_signature() -> str:
+    """A fingerprint of the set of published material policy versions: it changes whenever one is published,
+    unpublished, added or removed. One query at most every ``MATERIAL_POLICIES_MEMO_SECONDS`` per process.
+
+    Every signed-in page asks whether its reader has a change to acknowledge; a person who has acknowledged
+    everything under this fingerprint need not be asked the database again (privacy/context_processors.py).
+    """
+    global _material_policies_memo
+    from privacy.models import PolicyVersion
+
+    memo = _material_policies_memo
+    if memo is not None and memo[1] > time.monotonic():
+        return memo[0]
+    ids = PolicyVersion.objects.filter(published_at__isnull=False, material=True).order_by("pk")
+    signature = hashlib.sha256(",".join(str(pk) for pk in ids.values_list("pk", flat=True)).encode()).hexdigest()
+    _material_policies_memo = (signature, time.monotonic() + MATERIAL_POLICIES_MEMO_SECONDS)
+    return signature
+
+
+def material_policies_forget() -> None:
+    """Read the published set from the database on the next page (a version was saved or deleted)."""
+    global _material_policies_memo
+    _material_policies_memo = None
 
 
 def export_job_list(user) -> QuerySet[ExportJob]:

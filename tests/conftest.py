@@ -30,9 +30,13 @@ def _fast_password_hashing(settings):
 def _fresh_cache():
     from django.core.cache import cache
 
+    from privacy.selectors import material_policies_forget
+
     cache.clear()
+    material_policies_forget()  # a process-wide memo of what another test's database held
     yield
     cache.clear()
+    material_policies_forget()
 
 
 @pytest.fixture(autouse=True)

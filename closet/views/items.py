@@ -18,6 +18,7 @@ from closet.selectors import item_list, items_with_wear_stats
 from closet.selectors.items import item_rows_in_order, items_sortable
 from core.storage import private_url
 from core.views import OwnerScopedObjectMixin
+from stores.selectors.purchases import store_purchase_inbox
 
 
 def _with_stats(*, user):
@@ -101,8 +102,9 @@ class ItemListView(LoginRequiredMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         # The list's content (filter bar, cards, pages) comes from the per-owner list cache when it can; the page
-        # around it (messages, the sign-out form's token) is rendered for every request.
-        valid, content = closet_list_cached(
+        # around it (messages, the sign-out form's token, the stores inbox strip's forms) is rendered for every
+        # request.
+        valid, content, purchases_waiting = closet_list_cached(
             request,
             kind="html",
             compute=self._list_content,
@@ -112,14 +114,17 @@ class ItemListView(LoginRequiredMixin, ListView):
         # Bad filter input is a 400 like any invalid form, except for htmx, which swaps only 2xx answers into
         # the page: there the message must still reach the filter bar.
         status = 400 if not valid and not request.htmx else 200
-        return render(request, self.template_name, {"list_content": mark_safe(content)}, status=status)  # noqa: S308
+        context = {"list_content": mark_safe(content), "store_purchases_waiting": purchases_waiting}  # noqa: S308
+        return render(request, self.template_name, context, status=status)
 
-    def _list_content(self) -> tuple[bool, str]:
-        """(whether the filters were valid, the HTML of the list's content)."""
+    def _list_content(self) -> tuple[bool, str, bool]:
+        """(whether the filters were valid, the HTML of the list's content, whether purchases from the person's
+        stores wait in the inbox: the strip above the list asks, and an empty inbox, the usual case, then costs
+        nothing on a cached page. Purchases clear the owner's list cache, stores/signals.py)."""
         self.object_list = self.get_queryset()
         context = self.get_context_data()
         html = render_to_string("closet/_item_list_content.html", context, request=self.request)
-        return self.filterset.is_valid(), html
+        return self.filterset.is_valid(), html, store_purchase_inbox(user=self.request.user).exists()
 
 
 class ItemDetailView(OwnerScopedObjectMixin, DetailView):

@@ -5,6 +5,7 @@ cached page never carries a photo link close to expiry."""
 from __future__ import annotations
 
 import datetime
+import json
 import time
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
@@ -370,3 +371,32 @@ def test_clearing_an_owner_deletes_every_entry_of_theirs_and_no_one_elses(user, 
     closet_list_cache_clear(owner_id=user.pk)
     assert keys_of(user) == []
     assert len(keys_of(other_user)) >= 3
+
+
+def test_json_clients_get_the_cached_bytes_with_the_headers_drf_gives(user, api_client):
+    _varied_closet(user)
+    first = api_client.get(API)
+    second = api_client.get(API)
+    assert second.content == first.content and second.json()["count"] == 3
+    for response in (first, second):
+        assert response["Content-Type"] == "application/json"
+        assert "Accept" in response["Vary"] and response["Allow"] == "GET, POST, HEAD, OPTIONS"
+
+
+def test_each_media_type_and_the_browsable_api_get_their_own_answer(user, api_client):
+    _varied_closet(user)
+    compact = api_client.get(API).content
+    indented = api_client.get(API, HTTP_ACCEPT="application/json; indent=2").content
+    assert indented != compact and json.loads(indented) == json.loads(compact)
+    assert indented.startswith(b'{\n  "count": 3')
+    browsable = api_client.get(API, HTTP_ACCEPT="text/html")
+    assert browsable.status_code == 200 and browsable["Content-Type"].startswith("text/html")
+    assert b"Camel coat" in browsable.content
+    assert api_client.get(API).content == compact
+
+
+def test_a_bad_filter_is_a_400_and_not_kept(user, api_client):
+    _varied_closet(user)
+    for _ in range(2):
+        response = api_client.get("/api/v1/items/?not_worn_since=yesterday")
+        assert response.status_code == 400 and response.json()["code"] == "invalid"

@@ -104,3 +104,51 @@ def test_policy_text_is_escaped(client):
     )
     html = client.get("/privacy/").content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def _policy_queries(client, url: str = "/closet/") -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in captured if "privacy_policyversion" in query["sql"]]
+
+
+def test_once_everything_is_acknowledged_pages_do_not_ask_the_database_again(client, user):
+    client.force_login(user)
+    assert _policy_queries(client), "the first page asks"
+    assert not _policy_queries(client), "nothing was pending under the same published set: no query"
+    client.force_login(UserFactory())
+    assert _policy_queries(client), "the answer is remembered per session, not shared between people"
+
+
+def test_a_newly_published_change_reaches_a_session_that_had_nothing_pending(
+    client, user, django_capture_on_commit_callbacks
+):
+    client.force_login(user)
+    client.get("/closet/")
+    assert not _policy_queries(client)
+    change = _draft(45)
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_publish(policy=change)
+    assert "Our privacy policy changes on" in client.get("/closet/").content.decode()
+    client.post(f"/privacy/changes/{change.pk}/acknowledge/", {"next": "/closet/"})
+    assert "Our privacy policy changes on" not in client.get("/closet/").content.decode()
+    assert not _policy_queries(client), "acknowledged: quiet again"
+
+
+def test_a_change_published_by_another_process_reaches_pages_within_a_minute(client, user, monkeypatch):
+    import time
+
+    from privacy.selectors import MATERIAL_POLICIES_MEMO_SECONDS
+
+    client.force_login(user)
+    client.get("/closet/")
+    # Published by another process (no signal reaches this one): this process reads the set again once its
+    # memo expires.
+    PolicyVersion.objects.filter(pk=_draft(50).pk).update(published_at=timezone.now())
+    assert "Our privacy policy changes on" not in client.get("/closet/").content.decode(), "within the minute"
+    later = time.monotonic() + MATERIAL_POLICIES_MEMO_SECONDS + 1
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert "Our privacy policy changes on" in client.get("/closet/").content.decode()

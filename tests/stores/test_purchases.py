@@ -171,3 +171,17 @@ def test_another_persons_purchase_is_not_found_in_html(client, user, other_user)
         assert client.post(f"/settings/stores/purchases/{purchase.pk}/{action}/").status_code == 404
     purchase.refresh_from_db()
     assert purchase.status == PurchaseStatus.INBOX
+
+
+def test_a_purchase_arriving_after_the_closet_page_was_cached_shows_on_the_next_page(
+    client, user, connection, settings, django_capture_on_commit_callbacks
+):
+    settings.CLOSET_LIST_CACHE = True  # on, as with the shared cache of production
+    client.force_login(user)
+    assert b"From your stores" not in client.get("/closet/").content
+    with django_capture_on_commit_callbacks(execute=True):
+        purchase = _import(connection, product_name="Striped tee")
+    assert b"From your stores" in client.get("/closet/").content
+    with django_capture_on_commit_callbacks(execute=True):
+        store_purchase_dismiss(purchase=purchase)
+    assert b"From your stores" not in client.get("/closet/").content
