@@ -8,8 +8,9 @@ page again and again between changes. What keeps it correct:
   and language, and whatever the view adds (the HTML page adds today's date). The entry holds the answer and the
   two **generations** it was computed under: the owner's, and one of the shared taxonomy (categories, colours).
   It counts only while both are current; a reader gets the entry and the generations in one round trip.
-* Every write to what the list shows (items, their colours and tags, the owner's tags, photos, wears; see
-  ``closet/signals.py`` and the services that update rows in bulk) calls :func:`closet_list_invalidate`, which
+* Every write to what the list shows (items, their colours and tags, the owner's tags, photos, wears, and the
+  purchases waiting in the stores inbox that the HTML page's entry counts; see ``closet/signals.py``,
+  ``stores/signals.py`` and the services that update rows in bulk) calls :func:`closet_list_invalidate`, which
   clears the owner's entries **when the transaction commits**. Clearing deletes the generation: the next reader
   draws a new random one. A reader reads the generation *before* it queries the database, so an answer computed
   from data older than a write is stored under a generation that is already dead (never counted again), and an
