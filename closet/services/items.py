@@ -37,6 +37,7 @@ def tags_get_or_create(owner, names: Iterable[str]) -> list[Tag]:
 
 
 def _apply(item: Item, *, colours=None, tags=None, seasons=None, **fields) -> Item:
+    adding = item._state.adding
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -60,10 +61,15 @@ def _apply(item: Item, *, colours=None, tags=None, seasons=None, **fields) -> It
     item.full_clean(exclude=["owner"])
     item.save()
     if colours is not None:
-        item.colours.set(colours)
-        from closet.services.outfits import outfit_collages_refresh  # outfits imports this module
+        colours = list(colours)
+        # Forms send every field: only a real change of colours redraws the collages of the item's outfits
+        # (a photo-less item's tile takes its first colour). A new item is in no outfit yet.
+        if colours if adding else {c.pk for c in colours} != set(item.colours.values_list("pk", flat=True)):
+            item.colours.set(colours)
+            if not adding:
+                from closet.services.outfits import outfit_collages_refresh  # outfits imports this module
 
-        outfit_collages_refresh(item=item)  # colour tiles of photo-less items follow the item's first colour
+                outfit_collages_refresh(item_id=item.pk)
     if tags is not None:
         item.tags.set(tags_get_or_create(item.owner, tags))
     return item

@@ -15,6 +15,7 @@ import math
 import uuid
 from collections.abc import Iterable, Sequence
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -171,10 +172,10 @@ def outfit_delete(*, outfit: Outfit) -> None:
 
 
 @transaction.atomic
-def outfit_collages_refresh(*, item: Item) -> int:
-    """Queue new collages for every outfit that shows ``item`` (call it when the item's photos or colours change).
+def outfit_collages_refresh(*, item_id: Any) -> int:
+    """Queue new collages for every outfit that shows the item (call it when the item's photos or colours change).
     Returns how many outfits were affected."""
-    outfit_ids = list(OutfitItem.objects.filter(item=item).values_list("outfit_id", flat=True))
+    outfit_ids = list(OutfitItem.objects.filter(item_id=item_id).values_list("outfit_id", flat=True))
     _collage_refresh(outfit_ids)
     return len(outfit_ids)
 

@@ -36,6 +36,7 @@ from closet.list_cache import closet_list_invalidate
 from closet.models import Category, Item, ItemPhoto, ItemStatus, PhotoStatus
 from closet.selectors.photos import palette_nearest
 from closet.services.items import closet_item_create, closet_item_update
+from closet.services.outfits import outfit_collages_refresh
 from closet.tasks import photos as photo_tasks
 from core.images import ImageRejected, image_dominant_colours, image_process, image_thumbnail, image_validate
 from core.storage import private_files_delete_on_commit
@@ -61,6 +62,9 @@ BULK_MAX_FILES = 30
 _EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "HEIF": ".heic"}
 _LOST_UPLOAD = "The uploaded file was lost before we could process it. Please delete this photo and upload it again."
 _UNEXPECTED = "Something went wrong while processing this photo. Please delete it and upload it again."
+# Processing takes about a second, and a message lost with the broker is sent again every quarter of an hour: a
+# photo still waiting after a day is given up on (item_photos_processing_resume), whatever the outage was.
+PROCESSING_GIVE_UP_AFTER = timedelta(days=1)
 
 
 # --- one photo ------------------------------------------------------------------------------------------------------
@@ -157,7 +161,7 @@ def item_photo_make_primary(*, photo: ItemPhoto) -> ItemPhoto:
     ItemPhoto.objects.filter(pk=photo.pk).update(is_primary=True)
     closet_list_invalidate(owner_id=photo.owner_id)  # update() sends no signal
     photo.is_primary = True
-    _outfit_collages_refresh(item_id=photo.item_id)
+    outfit_collages_refresh(item_id=photo.item_id)
     return photo
 
 
@@ -173,14 +177,24 @@ def item_photo_delete(*, photo: ItemPhoto) -> None:
     photo.delete()
     private_files_delete_on_commit(*names)
     _primary_ensure(item_id=item_id)
-    _outfit_collages_refresh(item_id=item_id)
+    outfit_collages_refresh(item_id=item_id)
 
 
-def item_photos_processing_resume(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+def item_photos_processing_resume(
+    *, older_than: timedelta = timedelta(minutes=10), give_up_after: timedelta = PROCESSING_GIVE_UP_AFTER
+) -> int:
     """Enqueue processing again for photos still PROCESSING after ``older_than`` (a message lost while the broker
-    was down). Safe to run at any time: processing is idempotent. Returns how many were enqueued."""
-    cutoff = timezone.now() - older_than
-    stuck = ItemPhoto.objects.filter(status=PhotoStatus.PROCESSING, created_at__lt=cutoff).values_list("pk", flat=True)
+    was down). Safe to run at any time: processing is idempotent. Returns how many were enqueued.
+
+    A photo still not processed after ``give_up_after`` (one that crashes or kills the worker every time) is
+    FAILED instead: its raw upload, which still carries its metadata, is deleted rather than kept and retried
+    forever.
+    """
+    now = timezone.now()
+    processing = ItemPhoto.objects.filter(status=PhotoStatus.PROCESSING)
+    for photo in processing.filter(created_at__lt=now - give_up_after).iterator():
+        _photo_fail(photo=photo, message=_UNEXPECTED)
+    stuck = processing.filter(created_at__lt=now - older_than).values_list("pk", flat=True)
     count = 0
     for photo_id in stuck.iterator():
         photo_tasks.item_photo_process.delay(str(photo_id))
@@ -269,6 +283,7 @@ def _photo_to_process(photo_id: Any) -> ItemPhoto | None:
 @transaction.atomic
 def _photo_finish(*, photo: ItemPhoto, upload_name: str, width: int, height: int, dominant: list[str]) -> bool:
     """Record the processed files on the row, if it still waits for them; delete the raw upload after commit."""
+    item = _item_lock(photo.item_id)  # first: the primary photo and the colours are decided under the item's lock
     updated = ItemPhoto.objects.filter(pk=photo.pk, status=PhotoStatus.PROCESSING, upload=upload_name).update(
         original=photo.original.name,
         thumbnail=photo.thumbnail.name,
@@ -285,16 +300,16 @@ def _photo_finish(*, photo: ItemPhoto, upload_name: str, width: int, height: int
     closet_list_invalidate(owner_id=photo.owner_id)  # update() sends no signal
     private_files_delete_on_commit(upload_name)
     _primary_ensure(item_id=photo.item_id)
-    item = _item_lock(photo.item_id)
     if item is not None and not item.colours.exists():
         item.colours.set(palette_nearest(hexes=dominant[:SUGGESTED_COLOURS]))
-    _outfit_collages_refresh(item_id=photo.item_id)
+    outfit_collages_refresh(item_id=photo.item_id)
     return True
 
 
 @transaction.atomic
 def _photo_fail(*, photo: ItemPhoto, message: str) -> None:
     """FAILED, with a sentence for people; the raw upload goes once this commits."""
+    _item_lock(photo.item_id)  # _primary_ensure may pick another primary
     updated = ItemPhoto.objects.filter(pk=photo.pk, status=PhotoStatus.PROCESSING).update(
         status=PhotoStatus.FAILED, error=message[:300], upload="", processed_at=timezone.now()
     )
@@ -302,15 +317,6 @@ def _photo_fail(*, photo: ItemPhoto, message: str) -> None:
         closet_list_invalidate(owner_id=photo.owner_id)  # update() sends no signal
         private_files_delete_on_commit(photo.upload.name)
         _primary_ensure(item_id=photo.item_id)
-
-
-def _outfit_collages_refresh(*, item_id: Any) -> None:
-    """The outfits showing this item draw its primary photo: queue new collages for them."""
-    from closet.services.outfits import outfit_collages_refresh
-
-    item = Item.objects.filter(pk=item_id).first()
-    if item is not None:
-        outfit_collages_refresh(item=item)
 
 
 def _primary_ensure(*, item_id: Any) -> None:

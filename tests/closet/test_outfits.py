@@ -189,7 +189,7 @@ def test_a_changed_item_photo_can_refresh_every_outfit_that_shows_it(user, djang
     other = outfit_create(owner=user, name="C", items=[ItemFactory(owner=user)])
 
     with django_capture_on_commit_callbacks() as queued:
-        assert outfit_collages_refresh(item=coat) == 2
+        assert outfit_collages_refresh(item_id=coat.pk) == 2
 
     assert len(queued) == 2
     versions = dict(Outfit.objects.values_list("pk", "collage_version"))

@@ -511,6 +511,27 @@ class TestProcessing:
         assert sent == [(str(stuck.pk),)]
 
     @pytest.mark.promise("CLO-2")
+    def test_a_photo_never_processed_in_a_day_fails_and_its_raw_upload_goes(
+        self, user, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        import datetime
+
+        hopeless = _processing_photo(user, _jpeg())
+        raw = hopeless.upload.name
+        assert default_storage.exists(raw)
+        day_old = hopeless.created_at - photo_services.PROCESSING_GIVE_UP_AFTER - datetime.timedelta(seconds=1)
+        ItemPhoto.objects.filter(pk=hopeless.pk).update(created_at=day_old)
+        sent = []
+        monkeypatch.setattr(photo_tasks.item_photo_process, "delay", lambda *args: sent.append(args))
+
+        with django_capture_on_commit_callbacks(execute=True):
+            assert photo_services.item_photos_processing_resume() == 0
+        hopeless.refresh_from_db()
+        assert hopeless.status == PhotoStatus.FAILED and hopeless.upload.name == "" and sent == []
+        assert "upload it again" in hopeless.error
+        assert not default_storage.exists(raw), "the raw upload still carries its metadata: it must not stay"
+
+    @pytest.mark.promise("CLO-2")
     def test_the_photo_code_never_looks_for_faces(self):
         for path in ("closet/services/photos.py", "closet/tasks/photos.py", "core/images.py"):
             tree = ast.parse((ROOT / path).read_text())
