@@ -29,6 +29,7 @@ from typing import IO, Any, NamedTuple
 
 import pillow_heif
 from django.conf import settings
+from django.core.files.base import ContentFile, File
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 # HEIC photos from phones open in Pillow as format "HEIF" only once this opener is registered. Registering is
@@ -58,6 +59,14 @@ _RECOGNISED_OTHER_FORMATS: tuple[str, ...] = (
     "QOI",
     "DDS",
 )
+
+# How an accepted upload is stored as it came (the raw upload, an inspiration picture): content type and extension.
+_SOURCE_FILE_TYPES: dict[str, tuple[str, str]] = {
+    "JPEG": ("image/jpeg", ".jpg"),
+    "PNG": ("image/png", ".png"),
+    "WEBP": ("image/webp", ".webp"),
+    "HEIF": ("image/heic", ".heic"),
+}
 
 _FRIENDLY_FORMAT_NAMES = {"HEIF": "HEIC", "JPEG2000": "JPEG 2000", "ICO": "icon", "ICNS": "icon", "PSD": "Photoshop"}
 
@@ -133,6 +142,24 @@ class ValidatedImage(NamedTuple):
     format: str
     width: int
     height: int
+
+    @property
+    def content_type(self) -> str:
+        return _SOURCE_FILE_TYPES[self.format][0]
+
+    @property
+    def extension(self) -> str:
+        """The file extension to store the upload under, from its real type (never from the name sent)."""
+        return _SOURCE_FILE_TYPES[self.format][1]
+
+
+def upload_as_file(upload: Any) -> File:
+    """An upload (a Django file, any binary file-like object, or bytes) as a Django File, from the start."""
+    if isinstance(upload, bytes | bytearray | memoryview):
+        return ContentFile(bytes(upload))
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    return upload if isinstance(upload, File) else File(upload)
 
 
 def image_validate(upload: Any) -> ValidatedImage:
@@ -618,7 +645,7 @@ def _check_quality(quality: int) -> None:
 # --- kind messages -----------------------------------------------------------------------------------------------
 
 
-def _human_bytes(size: int) -> str:
+def human_bytes(size: int) -> str:
     """``14.2 MB``, ``10 MB``, ``512 KB``, ``900 bytes``: binary units, one decimal only when it says something."""
     if size < 1024:
         return "1 byte" if size == 1 else f"{size} bytes"
@@ -643,11 +670,9 @@ def _one_decimal(value: float) -> str:
 def _too_large_rejection(size: int | None, limit: int) -> ImageRejected:
     """The "too_large" refusal, naming both sizes when the upload's size is known."""
     if size is None:
-        message = f"That photo is larger than the {_human_bytes(limit)} limit. Please choose a smaller one."
+        message = f"That photo is larger than the {human_bytes(limit)} limit. Please choose a smaller one."
     else:
-        message = (
-            f"That photo is {_human_bytes(size)}; the limit is {_human_bytes(limit)}. Please choose a smaller one."
-        )
+        message = f"That photo is {human_bytes(size)}; the limit is {human_bytes(limit)}. Please choose a smaller one."
     return ImageRejected("too_large", message)
 
 

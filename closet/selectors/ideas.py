@@ -25,8 +25,9 @@ def suggestion_list(*, user) -> QuerySet[Suggestion]:
     return Suggestion.objects.filter(owner=user)
 
 
-def engine_closet(*, user) -> tuple[list[EngineItem], dict[str, str]]:
-    """The person's active garments as the engine sees them, and the palette's names for the rationale."""
+def engine_closet(*, user) -> tuple[list[EngineItem], dict[str, str], frozenset[str]]:
+    """The person's active garments as the engine sees them, the palette's names for the rationale, and the
+    palette's neutrals (staff may add colours and flag them neutral in the admin)."""
     items = []
     for item in items_with_wear_stats(item_list(user=user).filter(status=ItemStatus.ACTIVE)):
         photo = item.primary_photos[0] if item.primary_photos else None
@@ -53,8 +54,10 @@ def engine_closet(*, user) -> tuple[list[EngineItem], dict[str, str]]:
                 brand=item.brand,
             )
         )
-    names = dict(Colour.objects.values_list("hex", "name"))
-    return items, names
+    palette = Colour.objects.values_list("hex", "name", "is_neutral")
+    names = {hex_value: name for hex_value, name, _neutral in palette}
+    neutrals = frozenset(hex_value for hex_value, _name, neutral in palette if neutral)
+    return items, names, neutrals
 
 
 def engine_feedback(*, user) -> Feedback:

@@ -25,6 +25,7 @@ from django.db import transaction
 from closet.models import SEASONS, Category, Colour, Item, ItemStatus, Pattern, Source
 from closet.selectors.items import item_list
 from closet.services.items import closet_item_create
+from core.images import human_bytes
 
 COLUMNS: tuple[str, ...] = (
     "name",
@@ -196,7 +197,7 @@ def _read_text(upload: Any) -> str:
     limit = csv_max_bytes()
     size = getattr(upload, "size", None)
     if isinstance(size, int) and size > limit:
-        raise CsvRejected(f"That file is {_human_bytes(size)}; the limit is {_human_bytes(limit)}.")
+        raise CsvRejected(f"That file is {human_bytes(size)}; the limit is {human_bytes(limit)}.")
     if isinstance(upload, bytes | bytearray):
         data = bytes(upload)
     else:
@@ -204,7 +205,7 @@ def _read_text(upload: Any) -> str:
             upload.seek(0)
         data = upload.read(limit + 1)
     if len(data) > limit:
-        raise CsvRejected(f"That file is larger than the {_human_bytes(limit)} limit.")
+        raise CsvRejected(f"That file is larger than the {human_bytes(limit)} limit.")
     if not data.strip():
         raise CsvRejected("That file is empty.")
     try:
@@ -465,11 +466,3 @@ def _validation_reasons(exc: ValidationError) -> list[str]:
 def _quote(value: str, limit: int = 40) -> str:
     shown = value if len(value) <= limit else value[: limit - 1] + "…"
     return f"'{shown}'"
-
-
-def _human_bytes(size: int) -> str:
-    """``2.2 KB``, ``2 MB``: one decimal only when it says something."""
-    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
-        if size >= scale:
-            return f"{f'{size / scale:.1f}'.removesuffix('.0')} {unit}"
-    return f"{size} bytes"

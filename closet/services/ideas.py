@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
@@ -24,9 +23,10 @@ from django.utils import timezone
 from closet.engine import IdeaRequest, outfit_ideas
 from closet.models import Item, ItemStatus, JobStatus, OutfitJob, PairFeedback, Suggestion, SuggestionState
 from closet.selectors.ideas import engine_closet, engine_feedback
+from closet.selectors.wears import user_today
 from closet.services.outfits import outfit_create
 from closet.services.wears import wear_log
-from core.images import ImageRejected, image_dominant_colours, image_validate
+from core.images import ImageRejected, image_dominant_colours, image_validate, upload_as_file
 from privacy.selectors import consent_given, processing_restricted
 from privacy.services import ConsentRequired, ProcessingRestricted
 
@@ -75,19 +75,14 @@ def outfit_job_start(
     job.full_clean(exclude=["owner", "inspiration_upload"])
     if upload is not None:
         checked = image_validate(upload)  # ImageRejected with a clear message; nothing saved yet
-        if hasattr(upload, "seek"):
-            upload.seek(0)
-        content = upload.read() if hasattr(upload, "read") else bytes(upload)
-        job.upload_size = len(content)
-        job.upload_type = f"image/{checked.format.lower()}"
-        job.inspiration_upload.save(f"inspiration{_extension(checked.format)}", ContentFile(content), save=False)
+        content = upload_as_file(upload)
+        job.upload_size = content.size
+        job.upload_type = checked.content_type
+        job.inspiration_upload.save(f"inspiration{checked.extension}", content, save=False)
     job.save()
-    transaction.on_commit(lambda: _enqueue(job.pk))
+    # robust: the job is saved whatever the broker says; the sweep sends a lost message again.
+    transaction.on_commit(lambda: _enqueue(job.pk), robust=True)
     return job
-
-
-def _extension(source_format: str) -> str:
-    return {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "HEIF": ".heic"}.get(source_format, "")
 
 
 def _enqueue(job_id) -> None:
@@ -128,9 +123,13 @@ def outfit_job_run(*, job_id) -> None:
     if job.is_finished:
         outfit_job_upload_discard(job=job)
         return
-    OutfitJob.objects.filter(pk=job.pk).update(
+    # Only a job still waiting or running starts: a cancel that landed since the read above must stand.
+    started = OutfitJob.objects.filter(pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
         status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, progress=5
     )
+    if not started:
+        outfit_job_upload_discard(job=job)
+        return
     try:
         last_progress = [5]
 
@@ -143,7 +142,7 @@ def outfit_job_run(*, job_id) -> None:
                 OutfitJob.objects.filter(pk=job.pk).update(progress=shown)
                 last_progress[0] = shown
 
-        items, names = engine_closet(user=job.owner)
+        items, names, neutrals = engine_closet(user=job.owner)
         request = IdeaRequest(
             count=job.count,
             occasion=job.occasion,
@@ -156,9 +155,10 @@ def outfit_job_run(*, job_id) -> None:
         result = outfit_ideas(
             items,
             request,
-            today=timezone.localdate(),
+            today=user_today(user=job.owner),  # "not worn for N days" and the season, where the person is
             feedback=engine_feedback(user=job.owner),
             colour_names=names,
+            neutral_hexes=neutrals,
             progress=progress,
         )
         with transaction.atomic():
@@ -211,11 +211,24 @@ def outfit_job_cancel(*, job: OutfitJob) -> OutfitJob:
     return job
 
 
+# A job still queued after this lost its message (the broker was down when it was started): it is sent again.
+JOB_RESEND_AFTER = datetime.timedelta(minutes=2)
+
+
 def outfit_jobs_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Fail jobs stuck beyond OUTFIT_JOB_TIMEOUT and delete any inspiration upload older than one hour that a
-    crashed job left behind (RET-5). Returns how many jobs it touched."""
+    """Send again the message of jobs still queued after ``JOB_RESEND_AFTER``, fail jobs stuck beyond
+    OUTFIT_JOB_TIMEOUT, and delete any inspiration upload older than one hour that a crashed job left behind
+    (RET-5). Returns how many jobs it touched."""
     now = now or timezone.now()
     touched = 0
+    waiting = OutfitJob.objects.filter(
+        status=JobStatus.QUEUED,
+        created_at__lt=now - JOB_RESEND_AFTER,
+        created_at__gte=now - settings.OUTFIT_JOB_TIMEOUT,
+    ).values_list("pk", flat=True)
+    for job_id in waiting:
+        _enqueue(job_id)  # running a job again is safe: outfit_job_run is idempotent
+        touched += 1
     stuck = OutfitJob.objects.filter(
         status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__lt=now - settings.OUTFIT_JOB_TIMEOUT
     )

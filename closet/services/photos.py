@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile, File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -38,7 +38,14 @@ from closet.selectors.photos import palette_nearest
 from closet.services.items import closet_item_create, closet_item_update
 from closet.services.outfits import outfit_collages_refresh
 from closet.tasks import photos as photo_tasks
-from core.images import ImageRejected, image_dominant_colours, image_process, image_thumbnail, image_validate
+from core.images import (
+    ImageRejected,
+    image_dominant_colours,
+    image_process,
+    image_thumbnail,
+    image_validate,
+    upload_as_file,
+)
 from core.storage import private_files_delete_on_commit
 
 logger = logging.getLogger(__name__)
@@ -59,7 +66,6 @@ DRAFT_NAME = "New item"
 DRAFT_CATEGORY = "tops"
 BULK_MAX_FILES = 30
 
-_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "HEIF": ".heic"}
 _LOST_UPLOAD = "The uploaded file was lost before we could process it. Please delete this photo and upload it again."
 _UNEXPECTED = "Something went wrong while processing this photo. Please delete it and upload it again."
 # Processing takes about a second, and a message lost with the broker is sent again every quarter of an hour: a
@@ -83,7 +89,7 @@ def item_photo_add(*, item: Item, upload: Any) -> ItemPhoto:
     _item_lock(item.pk)
     photo = ItemPhoto(owner=item.owner, item=item, status=PhotoStatus.PROCESSING)
     # The stored name is random (PrivateUploadTo); only the extension of the format we detected is kept.
-    photo.upload.save(f"upload{_EXTENSIONS[validated.format]}", _as_file(upload), save=False)
+    photo.upload.save(f"upload{validated.extension}", upload_as_file(upload), save=False)
     try:
         photo.save(force_insert=True)
         _primary_ensure(item_id=item.pk)
@@ -351,15 +357,6 @@ def _centre(content: bytes) -> bytes:
     buffer = io.BytesIO()
     centre.save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-def _as_file(upload: Any) -> File:
-    """The upload as a Django File, from the start."""
-    if isinstance(upload, bytes | bytearray | memoryview):
-        return ContentFile(bytes(upload))
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    return upload if isinstance(upload, File) else File(upload)
 
 
 def _file_name(upload: Any) -> str:

@@ -294,3 +294,45 @@ def test_a_pair_of_someone_elses_garments_is_refused(client, user, other_user):
     client.force_login(user)
     client.post("/ideas/pairs/", {"item_a": bobs["White shirt"].pk, "item_b": bobs["Dark jeans"].pk, "liked": "no"})
     assert not PairFeedback.objects.exists()
+
+
+def test_a_job_whose_message_was_lost_is_sent_again_by_the_sweep(user, monkeypatch):
+    sent = []
+    monkeypatch.setattr(services, "_enqueue", lambda job_id: sent.append(job_id))
+    lost = _start(user)
+    fresh = _start(user)
+    OutfitJob.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    services.outfit_jobs_sweep()
+    assert sent == [lost.pk], "a job queued for minutes is sent again; a fresh one waits for its own message"
+    lost.refresh_from_db()
+    assert lost.status == JobStatus.QUEUED
+
+
+def test_a_cancel_landing_after_the_worker_read_the_job_stands(user, monkeypatch):
+    _closet(user)
+    job = _start(user)
+    services.outfit_job_cancel(job=job)
+    # The worker read the job just before the person cancelled it: to it, the job still looks unfinished.
+    monkeypatch.setattr(OutfitJob, "is_finished", property(lambda self: False))
+    services.outfit_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED and not job.suggestions.exists()
+
+
+def test_the_engine_counts_days_where_the_person_is_and_knows_the_palettes_neutrals(user, monkeypatch):
+    from closet.models import Colour
+    from closet.selectors.wears import user_today
+
+    _closet(user)
+    Colour.objects.create(slug="oatmeal", name="Oatmeal", hex="#d8c8a8", is_neutral=True, position=99)
+    seen = {}
+    real = services.outfit_ideas
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "outfit_ideas", spy)
+    services.outfit_job_run(job_id=_start(user).pk)
+    assert seen["today"] == user_today(user=user)
+    assert "#d8c8a8" in seen["neutral_hexes"]
