@@ -56,9 +56,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
-from closet.taxonomy import COLOURS  # a plain data module: no Django import
+from closet.taxonomy import COLOURS, SEASONS  # a plain data module: no Django import
 
-SEASONS = ("spring", "summer", "autumn", "winter")
 KINDS = ("outerwear", "top", "one_piece", "bottom", "shoes", "bag", "accessory")
 # The order of Idea.item_ids: outer layer first, then the body, then shoes and the extras.
 SLOT_ORDER = {kind: position for position, kind in enumerate(KINDS)}
@@ -432,6 +431,14 @@ def _colour_info(hex_value: str) -> tuple[float, float, float, tuple[float, floa
 
     fx, fy, fz = f(x), f(y), f(z)
     return h * 360.0, s, lightness, (116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz))
+
+
+def hex_to_lab(hex_value: str) -> tuple[float, float, float]:
+    """``#rrggbb`` or ``rrggbb`` (sRGB, any case) to CIELAB (D65). Raises ValueError for anything else."""
+    info = _colour_info(_norm_hex(hex_value))
+    if info is None:
+        raise ValueError(f"not a #rrggbb colour: {hex_value!r}")
+    return info[3]
 
 
 def _norm_hex(value: str) -> str:

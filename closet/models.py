@@ -9,14 +9,14 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from closet.taxonomy import SEASONS
 from core.storage import PrivateUploadTo
 from privacy.registry import DataCategory, Erasure, Export, Retention, personal_data
-
-SEASONS = ("spring", "summer", "autumn", "winter")
 
 
 class CategoryKind(models.TextChoices):
@@ -108,6 +108,14 @@ class SeasonFields(models.Model):
     @property
     def seasons(self) -> list[str]:
         return [season for season in SEASONS if getattr(self, f"season_{season}")]
+
+    def seasons_set(self, seasons) -> None:
+        """Set the four flags from a list of season names; ValidationError (on ``seasons``) for an unknown one."""
+        unknown = set(seasons) - set(SEASONS)
+        if unknown:
+            raise ValidationError({"seasons": f"Unknown season: {', '.join(sorted(unknown))}."})
+        for season in SEASONS:
+            setattr(self, f"season_{season}", season in seasons)
 
 
 def _one_to_five(verbose_name: str) -> models.PositiveSmallIntegerField:

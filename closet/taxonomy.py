@@ -1,5 +1,8 @@
 """The built-in garment taxonomy and colour palette. Loaded by a data migration; staff extend both in the admin."""
 
+# The four seasons an item or outfit may suit, in the year's order (closet.models' flags, the engine's rules).
+SEASONS = ("spring", "summer", "autumn", "winter")
+
 CATEGORIES = [
     # (slug, name, kind, [(sub slug, sub name), ...])
     ("tops", "Tops", "top", [

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 
+from closet.engine import hex_to_lab
 from closet.models import Colour, Item, ItemPhoto, ItemStatus
 from closet.selectors.items import item_list, items_with_wear_stats
 
@@ -34,11 +35,11 @@ def palette_nearest(*, hexes: Iterable[str], palette: Iterable[Colour] | None = 
     colours = list(Colour.objects.all() if palette is None else palette)
     if not colours:
         return []
-    labs = [(colour, _lab(colour.hex)) for colour in colours]
+    labs = [(colour, hex_to_lab(colour.hex)) for colour in colours]
     chosen: list[Colour] = []
     for value in hexes:
         try:
-            target = _lab(value)
+            target = hex_to_lab(value)
         except ValueError:
             continue
         nearest = min(labs, key=lambda entry: _distance_sq(entry[1], target))[0]
@@ -49,25 +50,3 @@ def palette_nearest(*, hexes: Iterable[str], palette: Iterable[Colour] | None = 
 
 def _distance_sq(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
     return sum((x - y) ** 2 for x, y in zip(a, b, strict=True))
-
-
-def _lab(hex_value: str) -> tuple[float, float, float]:
-    """``#rrggbb`` (sRGB) to CIELAB (D65). Raises ValueError for anything that is not a hex colour."""
-    value = hex_value.strip().lstrip("#")
-    if len(value) != 6:
-        raise ValueError(f"not a #rrggbb colour: {hex_value!r}")
-    r, g, b = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
-
-    def linear(channel: float) -> float:
-        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
-
-    r, g, b = linear(r), linear(g), linear(b)
-    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
-    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
-
-    def f(t: float) -> float:
-        return t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
-
-    fx, fy, fz = f(x), f(y), f(z)
-    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from closet.models import SEASONS, Category, Colour, Item, ItemPhoto, Tag
+from closet.models import Category, Colour, Item, ItemPhoto, Tag
 from core.storage import private_files_delete_on_commit
 
 EDITABLE_FIELDS = (
@@ -49,11 +49,7 @@ def _apply(item: Item, *, colours=None, tags=None, seasons=None, **fields) -> It
     if isinstance(item.currency, str):
         item.currency = item.currency.upper()
     if seasons is not None:
-        unknown_seasons = set(seasons) - set(SEASONS)
-        if unknown_seasons:
-            raise ValidationError({"seasons": f"Unknown season: {', '.join(sorted(unknown_seasons))}."})
-        for season in SEASONS:
-            setattr(item, f"season_{season}", season in seasons)
+        item.seasons_set(seasons)
     if item.subcategory_id and item.subcategory.parent_id != item.category_id:
         raise ValidationError({"subcategory": f"{item.subcategory.name} is not a kind of {item.category.name}."})
     if item.price is not None and not item.currency:

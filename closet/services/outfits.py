@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from closet.models import SEASONS, Item, ItemPhoto, Outfit, OutfitItem
+from closet.models import Item, ItemPhoto, Outfit, OutfitItem
 from closet.selectors.items import item_list
 from closet.selectors.outfits import outfit_collage_sources
 from closet.services.items import tags_get_or_create as tags_for_owner
@@ -104,11 +104,7 @@ def _apply(outfit: Outfit, *, items=None, seasons=None, tags=None, **fields) -> 
             value = False
         setattr(outfit, name, value)
     if seasons is not None:
-        unknown_seasons = set(seasons) - set(SEASONS)
-        if unknown_seasons:
-            raise ValidationError({"seasons": f"Unknown season: {', '.join(sorted(unknown_seasons))}."})
-        for season in SEASONS:
-            setattr(outfit, f"season_{season}", season in seasons)
+        outfit.seasons_set(seasons)
     errors: dict[str, list[str]] = {}
     garments = None
     if items is not None:
