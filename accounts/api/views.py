@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, serializers, status
 from rest_framework.decorators import action
@@ -39,8 +38,6 @@ class ProfileView(generics.RetrieveUpdateAPIView):
                 services.profile_avatar_set(user=self.request.user, upload=avatar)
         except ImageRejected as exc:
             raise ValidationError({"avatar": [exc.message]}, code=exc.code) from exc
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
         serializer.instance = profile_of(self.request.user)
 
 
@@ -64,12 +61,9 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Des
             raise NotFound("This client is not a known device.")
         report = DeviceReportSerializer(data=request.data)
         report.is_valid(raise_exception=True)
-        try:
-            services.device_details_report(
-                device=device, timezone_name=report.validated_data["timezone"], screen=report.validated_data["screen"]
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
+        services.device_details_report(
+            device=device, timezone_name=report.validated_data["timezone"], screen=report.validated_data["screen"]
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -99,8 +93,6 @@ class LocationView(APIView):
             location = services.location_set(user=request.user, **serializer.validated_data)
         except services.ConsentRequired as exc:
             raise PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
         return Response(LocationSerializer(location).data)
 
     @extend_schema(responses={204: None})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -78,8 +77,6 @@ class OutfitJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             raise PermissionDenied(str(exc), code=getattr(exc, "code", "consent_required")) from exc
         except ImageRejected as exc:
             raise ValidationError({"inspiration_image": [exc.message]}) from exc
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
 
     @extend_schema(request=None, responses=OutfitJobSerializer)
     @action(detail=True, methods=["post"])
@@ -107,10 +104,7 @@ class SuggestionViewSet(mixins.RetrieveModelMixin, OwnerScopedViewSet):
             raise ValidationError({required: ["Send true (like), false (dislike) or null (no opinion)."]})
         payload = SuggestionActionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            fn(suggestion=suggestion, **{k: v for k, v in payload.validated_data.items() if k in extra})
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
+        fn(suggestion=suggestion, **{k: v for k, v in payload.validated_data.items() if k in extra})
         suggestion.refresh_from_db()
         return Response(self.get_serializer(suggestion).data)
 
@@ -157,6 +151,4 @@ class PairFeedbackView(APIView):
             services.pair_feedback_set(owner=request.user, item_a=item_a, item_b=item_b, liked=liked)
         except KeyError:
             raise ValidationError({"items": ["Unknown item."]}) from None
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
         return Response(payload.data, status=status.HTTP_201_CREATED)

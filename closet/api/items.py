@@ -4,13 +4,11 @@ import datetime
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import ISO_8601, mixins, serializers, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -217,17 +215,11 @@ class ItemViewSet(OwnerScopedModelViewSet):
         return results if page is None else self.get_paginated_response(results).data
 
     def perform_create(self, serializer: ItemSerializer) -> None:
-        try:
-            item = services.closet_item_create(owner=self.request.user, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
+        item = services.closet_item_create(owner=self.request.user, **serializer.validated_data)
         serializer.instance = items_with_wear_stats(item_list(user=self.request.user)).get(pk=item.pk)
 
     def perform_update(self, serializer: ItemSerializer) -> None:
-        try:
-            services.closet_item_update(item=serializer.instance, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
+        services.closet_item_update(item=serializer.instance, **serializer.validated_data)
         serializer.instance = items_with_wear_stats(item_list(user=self.request.user)).get(pk=serializer.instance.pk)
 
     def perform_destroy(self, instance: Item) -> None:

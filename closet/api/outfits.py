@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -10,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from closet.api.items import TagNamesField
-from closet.api.wears import WearLogSerializer, invalid, wear_log_response
+from closet.api.wears import WearLogSerializer, wear_log_response
 from closet.models import SEASONS, Outfit
 from closet.selectors.outfits import outfit_get, outfit_list, outfits_with_items
 from closet.services.outfits import MAX_ITEMS, outfit_create, outfit_delete, outfit_update, outfit_wear_log
@@ -96,17 +95,11 @@ class OutfitViewSet(OwnerScopedModelViewSet):
         return outfits_with_items(super().filter_queryset(queryset))
 
     def perform_create(self, serializer: OutfitSerializer) -> None:
-        try:
-            outfit = outfit_create(owner=self.request.user, **_service_arguments(serializer.validated_data))
-        except DjangoValidationError as exc:
-            raise invalid(exc) from exc
+        outfit = outfit_create(owner=self.request.user, **_service_arguments(serializer.validated_data))
         serializer.instance = outfit_get(user=self.request.user, pk=outfit.pk)
 
     def perform_update(self, serializer: OutfitSerializer) -> None:
-        try:
-            outfit_update(outfit=serializer.instance, **_service_arguments(serializer.validated_data))
-        except DjangoValidationError as exc:
-            raise invalid(exc) from exc
+        outfit_update(outfit=serializer.instance, **_service_arguments(serializer.validated_data))
         serializer.instance = outfit_get(user=self.request.user, pk=serializer.instance.pk)
 
     def perform_destroy(self, instance: Outfit) -> None:
@@ -123,8 +116,5 @@ class OutfitViewSet(OwnerScopedModelViewSet):
         outfit = self.get_object()
         when = WornOnSerializer(data=request.data)
         when.is_valid(raise_exception=True)
-        try:
-            logged = outfit_wear_log(owner=request.user, outfit=outfit, worn_on=when.validated_data.get("worn_on"))
-        except DjangoValidationError as exc:
-            raise invalid(exc) from exc
+        logged = outfit_wear_log(owner=request.user, outfit=outfit, worn_on=when.validated_data.get("worn_on"))
         return wear_log_response(logged, context=self.get_serializer_context())

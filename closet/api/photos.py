@@ -111,10 +111,7 @@ class ItemPhotoViewSet(
     def make_primary(self, request, *args, **kwargs):
         """Make this photo the one the item shows first (it must be READY)."""
         photo = self.get_object()
-        try:
-            photo = services.item_photo_make_primary(photo=photo)
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
+        photo = services.item_photo_make_primary(photo=photo)
         return Response(self.get_serializer(photo).data)
 
 

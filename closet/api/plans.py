@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -13,7 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from closet.api.wears import OwnedRelatedField, WearLogSerializer, invalid, wear_log_response
+from closet.api.wears import OwnedRelatedField, WearLogSerializer, wear_log_response
 from closet.models import PackingEntry, Plan, Trip
 from closet.selectors.items import item_list
 from closet.selectors.outfits import outfit_list
@@ -102,16 +101,10 @@ class PlanViewSet(OwnerScopedModelViewSet):
     lookup_value_regex = UUID_PATTERN
 
     def perform_create(self, serializer: PlanSerializer) -> None:
-        try:
-            serializer.instance = plan_create(owner=self.request.user, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise invalid(exc) from exc
+        serializer.instance = plan_create(owner=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer: PlanSerializer) -> None:
-        try:
-            plan_update(plan=serializer.instance, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise invalid(exc) from exc
+        plan_update(plan=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: Plan) -> None:
         plan_delete(plan=instance)
@@ -125,10 +118,7 @@ class PlanViewSet(OwnerScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def wore(self, request: Request, pk=None) -> Response:
         plan = self.get_object()
-        try:
-            logged = plan_wear_log(plan=plan)
-        except DjangoValidationError as exc:
-            raise invalid(exc) from exc
+        logged = plan_wear_log(plan=plan)
         return wear_log_response(logged, context=self.get_serializer_context())
 
 
@@ -146,17 +136,11 @@ class TripViewSet(OwnerScopedModelViewSet):
         return trip_list(user=self.request.user).get(pk=trip.pk)
 
     def perform_create(self, serializer: TripSerializer) -> None:
-        try:
-            trip = trip_create(owner=self.request.user, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise invalid(exc) from exc
+        trip = trip_create(owner=self.request.user, **serializer.validated_data)
         serializer.instance = self._reloaded(trip)
 
     def perform_update(self, serializer: TripSerializer) -> None:
-        try:
-            trip = trip_update(trip=serializer.instance, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise invalid(exc) from exc
+        trip = trip_update(trip=serializer.instance, **serializer.validated_data)
         serializer.instance = self._reloaded(trip)
 
     def perform_destroy(self, instance: Trip) -> None:
@@ -203,16 +187,10 @@ class PackingEntryViewSet(OwnerScopedModelViewSet):
         return super().filter_queryset(queryset).filter(trip=self.trip)
 
     def perform_create(self, serializer: PackingEntrySerializer) -> None:
-        try:
-            serializer.instance = packing_entry_create(trip=self.trip, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise invalid(exc) from exc
+        serializer.instance = packing_entry_create(trip=self.trip, **serializer.validated_data)
 
     def perform_update(self, serializer: PackingEntrySerializer) -> None:
-        try:
-            packing_entry_update(entry=serializer.instance, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise invalid(exc) from exc
+        packing_entry_update(entry=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: PackingEntry) -> None:
         packing_entry_delete(entry=instance)

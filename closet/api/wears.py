@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -17,13 +16,6 @@ from closet.selectors.outfits import outfit_list
 from closet.selectors.wears import wear_list
 from closet.services.wears import WearLog, item_wash_log, wear_delete, wear_log
 from core.api.viewsets import OwnerScopedViewSet
-
-
-def invalid(exc: DjangoValidationError) -> ValidationError:
-    """A service's refusal as the API's 400 ``invalid`` answer, field by field."""
-    if hasattr(exc, "error_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"non_field_errors": exc.messages})
 
 
 class OwnedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -160,12 +152,9 @@ class WearViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            logged = wear_log(
-                owner=request.user, item=data.get("item"), outfit=data.get("outfit"), worn_on=data.get("worn_on")
-            )
-        except DjangoValidationError as exc:
-            raise invalid(exc) from exc
+        logged = wear_log(
+            owner=request.user, item=data.get("item"), outfit=data.get("outfit"), worn_on=data.get("worn_on")
+        )
         return wear_log_response(logged, context=self.get_serializer_context())
 
     def perform_destroy(self, instance: Wear) -> None:
@@ -183,13 +172,10 @@ class WearViewSet(
     def washed(self, request: Request) -> Response:
         serializer = WashedSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        try:
-            item = item_wash_log(
-                owner=request.user,
-                item=serializer.validated_data["item"],
-                washed_on=serializer.validated_data.get("washed_on"),
-            )
-        except DjangoValidationError as exc:
-            raise invalid(exc) from exc
+        item = item_wash_log(
+            owner=request.user,
+            item=serializer.validated_data["item"],
+            washed_on=serializer.validated_data.get("washed_on"),
+        )
         item = items_with_wear_stats(item_list(user=request.user)).get(pk=item.pk)
         return Response(LaundrySerializer(item).data)

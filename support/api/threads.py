@@ -5,11 +5,9 @@ and come back as signed links that expire. Another person's conversation is a 40
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -102,10 +100,6 @@ class SupportReplySerializer(serializers.Serializer):
     attachments = _attachments_field()
 
 
-def _validation_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
-
-
 def _data_of(request) -> dict:
     """The request's fields, with every ``attachments`` part as a list (multipart repeats the name)."""
     data = {key: request.data.get(key) for key in ("subject", "body") if key in request.data}
@@ -152,10 +146,7 @@ class SupportThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Own
     def create(self, request, *args, **kwargs):
         serializer = SupportThreadCreateSerializer(data=_data_of(request))
         serializer.is_valid(raise_exception=True)
-        try:
-            thread = support_thread_create(owner=request.user, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
+        thread = support_thread_create(owner=request.user, **serializer.validated_data)
         thread = self.get_queryset().get(pk=thread.pk)
         data = SupportThreadDetailSerializer(thread, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -165,9 +156,6 @@ class SupportThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Own
         thread = self.get_object()  # before reading the body: another person's conversation is a 404
         serializer = SupportReplySerializer(data=_data_of(request))
         serializer.is_valid(raise_exception=True)
-        try:
-            message = support_message_add(thread=thread, author=request.user, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
+        message = support_message_add(thread=thread, author=request.user, **serializer.validated_data)
         data = SupportMessageSerializer(message, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
@@ -94,6 +96,49 @@ def test_an_unexpected_error_is_a_json_500_without_internals(api_client, monkeyp
     body = _shape(response)
     assert body["code"] == "server_error"
     assert "hunter2" not in response.content.decode()
+
+
+def _refuse_listing_with(monkeypatch, error: DjangoValidationError) -> None:
+    def refuse(self, request, *args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(ItemViewSet, "list", refuse)
+
+
+def test_a_django_validation_error_with_fields_is_400_invalid_with_the_field_errors(api_client, monkeypatch):
+    _refuse_listing_with(monkeypatch, DjangoValidationError({"name": ["Too long."], "size": ["Unknown size."]}))
+    response = api_client.get("/api/v1/items/")
+    assert response.status_code == 400
+    body = _shape(response)
+    assert body["code"] == "invalid"
+    assert body["errors"] == {"name": ["Too long."], "size": ["Unknown size."]}
+
+
+def test_a_django_validation_error_with_a_plain_message_is_400_invalid_with_non_field_errors(api_client, monkeypatch):
+    _refuse_listing_with(monkeypatch, DjangoValidationError("There are %(count)s too many.", params={"count": 3}))
+    response = api_client.get("/api/v1/items/")
+    assert response.status_code == 400
+    body = _shape(response)
+    assert body["code"] == "invalid"
+    assert body["errors"] == {"non_field_errors": ["There are 3 too many."]}
+
+
+def test_a_model_wide_django_validation_error_is_filed_under_non_field_errors(api_client, monkeypatch):
+    _refuse_listing_with(monkeypatch, DjangoValidationError({NON_FIELD_ERRORS: ["Pick a date after the start."]}))
+    response = api_client.get("/api/v1/items/")
+    assert response.status_code == 400
+    assert _shape(response)["errors"] == {"non_field_errors": ["Pick a date after the start."]}
+
+
+def test_a_service_refusing_with_a_plain_message_is_400_and_nothing_saved(api_client, user, monkeypatch):
+    def refuse(**kwargs):
+        raise DjangoValidationError("Your closet is full.")
+
+    monkeypatch.setattr("closet.services.closet_item_create", refuse)
+    response = api_client.post("/api/v1/items/", {"name": "Coat", "category": "outerwear"}, format="json")
+    assert response.status_code == 400
+    assert _shape(response)["errors"] == {"non_field_errors": ["Your closet is full."]}
+    assert user.closet_items.count() == 0
 
 
 def test_django_500_handler_answers_json_under_api_and_html_elsewhere():
