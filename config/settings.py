@@ -379,8 +379,6 @@ IDP_OIDC_RP_INITIATED_LOGOUT_ASKS_FOR_OP_LOGOUT = True
 STORE_PSEUDONYM_KEY = env_str("STORE_PSEUDONYM_KEY", "")
 # Deletion notices to stores (RGT-7): attempts with exponential backoff before a notice is marked undelivered.
 STORE_NOTICE_MAX_ATTEMPTS = env_int("STORE_NOTICE_MAX_ATTEMPTS", 12, minimum=1)
-# A store refuses a webhook whose timestamp is older than this; we document the same window to stores.
-STORE_WEBHOOK_TOLERANCE_SECONDS = 300
 # Revoked connections are kept as proof of the consent given, then deleted (STO-5, as CON-2).
 RETENTION_STORE_CONNECTION_DAYS = env_int("RETENTION_STORE_CONNECTION_DAYS", 730, minimum=0)
 

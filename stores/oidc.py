@@ -32,12 +32,32 @@ def _claim_value(value):
 
 
 def _store_of(client):
-    return getattr(client, "store", None)
+    """The active store behind an OIDC client, else None. The one place the OIDC endpoints learn that a store was
+    deactivated: with no store there is no ``sub`` and no claims, so its tokens refresh and read nothing, as the
+    consent screen and the store API already refuse it."""
+    store = getattr(client, "store", None)
+    return store if store is not None and store.is_active else None
+
+
+def _connection_of(client, user):
+    """The person's live connection to the (active) store behind ``client``; refuses the store otherwise."""
+    from stores.selectors.connections import store_connection_active
+
+    store = _store_of(client)
+    connection = store_connection_active(store=store, user=user) if store is not None else None
+    if connection is None:
+        # No consent, no identifier. The authorization view connects the person before any code is issued, so
+        # this is a code exchanged or a token used after the person revoked or the store was deactivated: the
+        # store is refused (oauthlib turns this into an ``access_denied`` answer), never given a user id.
+        raise AccessDeniedError(description="The person is not connected to this store.")
+    return connection
 
 
 def store_claims(*, user, scopes: Iterable[str]) -> dict[str, Any]:
-    """The granted fields of a person, as claims (shared by the userinfo endpoint, ID tokens and the store API)."""
-    from accounts.models import Profile
+    """The granted fields of a person, as claims (shared by the userinfo endpoint, ID tokens and the store API).
+
+    ``scopes`` must already be limited to what the person's connection holds now."""
+    from accounts.selectors import profile_of
 
     scopes = set(scopes)
     claims: dict[str, Any] = {}
@@ -51,11 +71,11 @@ def store_claims(*, user, scopes: Iterable[str]) -> dict[str, Any]:
             claims["email"] = address.email
             claims["email_verified"] = True
     if scopes & {"sizes", "style"}:
-        profile = Profile.objects.filter(user=user).first()
+        profile = profile_of(user)
         if "sizes" in scopes:
-            claims["sizes"] = {name: _claim_value(getattr(profile, name, None)) for name in _SIZE_FIELDS}
+            claims["sizes"] = {name: _claim_value(getattr(profile, name)) for name in _SIZE_FIELDS}
         if "style" in scopes:
-            claims["style"] = {name: list(getattr(profile, name, None) or []) for name in _STYLE_FIELDS}
+            claims["style"] = {name: list(getattr(profile, name) or []) for name in _STYLE_FIELDS}
     return claims
 
 
@@ -63,16 +83,7 @@ class StoreOIDCAdapter(DefaultOIDCAdapter):
     scope_display = {scope: _(field.label) for scope, field in STORE_FIELDS.items()}
 
     def get_user_sub(self, client, user) -> str:
-        from stores.selectors.connections import store_connection_active
-
-        store = _store_of(client)
-        connection = store_connection_active(store=store, user=user) if store is not None else None
-        if connection is None:
-            # No consent, no identifier. The authorization view connects the person before any code is issued, so
-            # this is a code exchanged or a token used after the person revoked: the store is refused (oauthlib
-            # turns this into an ``access_denied`` answer), never given a user id.
-            raise AccessDeniedError(description="The person is not connected to this store.")
-        return connection.sub
+        return _connection_of(client, user).sub
 
     def get_user_by_sub(self, client, sub: str):
         from stores.selectors.connections import store_connection_by_sub
@@ -92,7 +103,24 @@ class StoreOIDCAdapter(DefaultOIDCAdapter):
         email: str | None = None,
         **kwargs: Any,
     ) -> dict[str, Any]:
-        return {"sub": self.get_user_sub(client, user), **store_claims(user=user, scopes=scopes)}
+        """The claims of the fields the person grants *now*. A token keeps the scopes it was issued with (a refresh
+        too), so after a re-consent with fewer fields, or one the store got before it, the connection decides.
+        ``email`` (an address picked on the consent screen) is ignored: the screen offers no choice, the claim is
+        always the primary verified address."""
+        connection = _connection_of(client, user)
+        granted = set(scopes) & set(connection.fields)
+        return {"sub": connection.sub, **store_claims(user=user, scopes=granted)}
+
+    def is_introspection_allowed(self, token, *, caller_client) -> bool:
+        # Introspection answers with the token's ``sub``, which an inactive store or a lost connection no longer
+        # has (and get_user_sub would refuse mid-answer): such a token is simply not active.
+        if _store_of(token.client) is None:
+            return False
+        if token.user_id is not None:
+            from stores.selectors.connections import store_connection_active
+
+            return store_connection_active(store=token.client.store, user=token.user) is not None
+        return True
 
     def populate_server_metadata(self, data: dict) -> None:
         data["subject_types_supported"] = ["pairwise"]

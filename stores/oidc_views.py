@@ -6,7 +6,8 @@
 * The screen names the store, links its privacy policy and lists exactly the fields it would receive, in plain
   words. The pseudonym is always part of it; every other field can be unticked.
 * Agreeing connects the person (a new pseudonym generation after a revocation) and writes a consent event
-  before any code is issued; declining writes a "declined" event and sends the store ``access_denied``.
+  before any code is issued; declining writes a "declined" event (unless the person is already connected, and
+  keeps that connection) and sends the store ``access_denied``.
 """
 
 from __future__ import annotations
@@ -18,20 +19,24 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.views.generic.edit import FormView
 
-from privacy.models import Channel, Choice, Method
-from privacy.services import consent_record
 from stores.fields import STORE_FIELDS, fields_describe
+from stores.models import Store
 from stores.selectors.connections import store_connection_active
-from stores.services.connections import store_connection_grant
+from stores.services.connections import store_connection_decline, store_connection_grant
 
 
 class StoreConsentForm(AuthorizationForm):
-    """allauth's form with our labels; the pseudonym cannot be unticked (it is what a connection is)."""
+    """allauth's form with our labels; the pseudonym cannot be unticked (it is what a connection is).
+
+    allauth adds an address picker when the person has several verified addresses; a store always receives the
+    primary verified one (``store_claims``), so the picker would promise a choice nobody honours: it is removed."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields.pop("email", None)
         field = self.fields["scopes"]
         requested = [value for value, _label in field.choices]
         field.choices = [(f.scope, f.label) for f in fields_describe(requested)]
@@ -43,30 +48,28 @@ class StoreConsentForm(AuthorizationForm):
         return ["openid", *[s for s in scopes if s != "openid"]]
 
 
-def _store_for(client_id: str):
-    client = Client.objects.filter(pk=client_id).select_related("store").first()
-    store = getattr(client, "store", None) if client is not None else None
-    if store is None or not store.is_active:
-        return None
-    return store
-
-
 class StoreAuthorizationView(AuthorizationView):
     form_class = StoreConsentForm
     template_name = "stores/consent.html"
 
-    def _store(self, client_id: str):
-        """The active store behind ``client_id``, looked up once per request (the screen needs it several times)."""
-        if not hasattr(self, "_store_cache"):
-            self._store_cache = {}
-        if client_id not in self._store_cache:
-            self._store_cache[client_id] = _store_for(client_id) if client_id else None
-        return self._store_cache[client_id]
+    @cached_property
+    def _client_and_store(self) -> tuple[Client | None, Store | None]:
+        """The request's client, and its store when that store is active: one lookup, though the screen needs them
+        several times. A POST names the client in the signed request (the query string could say anything), a
+        GET in its query."""
+        request_info = getattr(self, "_request_info", None)
+        client_id = request_info.get("client_id", "") if request_info else self.request.GET.get("client_id", "")
+        client = Client.objects.filter(pk=client_id).select_related("store").first() if client_id else None
+        store = getattr(client, "store", None)
+        return client, store if store is not None and store.is_active else None
+
+    @property
+    def _active_store(self) -> Store | None:
+        return self._client_and_store[1]
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        client_id = request.GET.get("client_id", "")
-        store = self._store(client_id)
-        if client_id and store is None and Client.objects.filter(pk=client_id).exists():
+        client, store = self._client_and_store
+        if client is not None and store is None:
             return render(request, "stores/consent_unavailable.html", status=400)
         if "none" in request.GET.get("prompt", "").split() and store is not None:
             refusal = self._silent_refusal(request, store)
@@ -96,20 +99,13 @@ class StoreAuthorizationView(AuthorizationView):
         return FormView.get(self, self.request)
 
     def _respond_with_access_denied(self) -> HttpResponse:
-        store = self._store(self._request_info.get("client_id", ""))
-        if store is not None and store_connection_active(store=store, user=self.request.user) is None:
-            consent_record(
-                purpose=store.consent_purpose,
-                choice=Choice.DECLINED,
-                method=Method.STORE_CONNECTION,
-                channel=Channel.WEB,
-                user=self.request.user,
-                request=self.request,
-            )
+        store = self._active_store
+        if store is not None:
+            store_connection_decline(user=self.request.user, store=store, request=self.request)
         return super()._respond_with_access_denied()
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
-        store = self._store(self._request_info.get("client_id", ""))
+        store = self._active_store
         if store is None:
             raise PermissionDenied
         connection = store_connection_grant(
@@ -121,7 +117,7 @@ class StoreAuthorizationView(AuthorizationView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        store = self._store(self._request_info["client_id"])
+        store = self._active_store
         if store is None:
             raise PermissionDenied
         requested = fields_describe(self._scopes)

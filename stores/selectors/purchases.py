@@ -10,18 +10,22 @@ from stores.models import PurchaseStatus, StoreConnection, StorePurchase
 
 
 def store_purchases_of(*, user) -> QuerySet[StorePurchase]:
-    """Every purchase stores sent the person, whatever its status, newest first, with its store and item."""
-    return StorePurchase.objects.filter(owner=user).select_related("store", "item").order_by("-received_at", "pk")
+    """Every purchase stores sent the person, whatever its status, newest first, with its store, its item and the
+    item's ready primary photo (``item.primary_photos``, a list of at most one)."""
+    primary = ItemPhoto.objects.filter(is_primary=True, status=PhotoStatus.READY)
+    return (
+        StorePurchase.objects.filter(owner=user)
+        .select_related("store", "item")
+        .prefetch_related(Prefetch("item__photos", queryset=primary, to_attr="primary_photos"))
+        .order_by("-received_at", "pk")
+    )
 
 
 def store_purchase_inbox(*, user) -> QuerySet[StorePurchase]:
     """The purchases waiting for the person's one-tap Accept or Dismiss: still in the inbox and their draft item
     still a draft. A draft the person already published or deleted in the closet is no longer waiting."""
-    primary = ItemPhoto.objects.filter(is_primary=True, status=PhotoStatus.READY)
-    return (
-        store_purchases_of(user=user)
-        .filter(status=PurchaseStatus.INBOX, item__isnull=False, item__status=ItemStatus.DRAFT)
-        .prefetch_related(Prefetch("item__photos", queryset=primary, to_attr="primary_photos"))
+    return store_purchases_of(user=user).filter(
+        status=PurchaseStatus.INBOX, item__isnull=False, item__status=ItemStatus.DRAFT
     )
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.idp.oidc.adapter import get_adapter as get_oidc_adapter
 from allauth.idp.oidc.models import Client, Token
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
@@ -17,9 +21,12 @@ from privacy.services import consent_record
 from stores.fields import STORE_FIELDS, STORE_SCOPES
 from stores.models import Store, StoreConnection
 from stores.pseudonyms import store_pseudonym
+from stores.selectors.connections import store_connection_active
 from stores.webhooks import store_webhook_key
 
 logger = logging.getLogger(__name__)
+
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,39 @@ class StoreSecrets:
     client_id: str
     client_secret: str
     webhook_key: str
+
+
+def _address_problem(value: str, *, what: str) -> str | None:
+    try:
+        URLValidator(schemes=["https", "http"])(value)
+    except ValidationError:
+        return f"Not a valid address: {value}"
+    parts = urlsplit(value)
+    local = parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS and not settings.PRODUCTION
+    if parts.scheme != "https" and not local:
+        return f"{what} must be an https:// address (http:// only for localhost in development)."
+    if parts.fragment:
+        return f"{what} cannot have a #fragment."
+    return None
+
+
+def store_addresses_check(*, redirect_uris: list[str], webhook_url: str) -> None:
+    """Codes and deletion notices carry personal data, so a store's redirect URIs and webhook URL are https only,
+    except a local address outside production (the demo store running next to the product). Raises a
+    ``ValidationError`` keyed by ``redirect_uris`` / ``webhook_url``."""
+    errors: dict[str, list[str]] = {}
+    if not redirect_uris:
+        errors["redirect_uris"] = ["Give at least one redirect URI."]
+    for uri in redirect_uris:
+        problem = _address_problem(uri, what="A redirect URI")
+        if problem:
+            errors.setdefault("redirect_uris", []).append(problem)
+    if webhook_url:
+        problem = _address_problem(webhook_url, what="The webhook URL")
+        if problem:
+            errors["webhook_url"] = [problem]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _client_configure(client: Client, *, name: str, redirect_uris: list[str], fields: list[str]) -> None:
@@ -60,6 +100,7 @@ def store_register(
     logo_url: str = "",
 ) -> tuple[Store, StoreSecrets]:
     """Create a store and its OIDC client. The secret is returned here only; the database keeps its hash."""
+    store_addresses_check(redirect_uris=redirect_uris, webhook_url=webhook_url)
     secret = get_oidc_adapter().generate_client_secret()
     client = Client()
     _client_configure(client, name=name, redirect_uris=redirect_uris, fields=fields)
@@ -81,6 +122,7 @@ def store_register(
 def store_update(*, store: Store, redirect_uris: list[str], fields: list[str], **values) -> Store:
     """Change a store's public details, redirect URIs or allowed fields. Narrowing the fields does not widen any
     connection; people keep exactly what they agreed to (a connection never gains a field)."""
+    store_addresses_check(redirect_uris=redirect_uris, webhook_url=values.get("webhook_url", store.webhook_url))
     for name, value in values.items():
         setattr(store, name, value)
     store.save()
@@ -139,8 +181,13 @@ def store_connection_grant(
             fields=chosen,
         )
     elif connection.fields != chosen:
+        withdrawn = set(connection.fields) - set(chosen)
         connection.fields = chosen
         connection.save(update_fields=["fields"])
+        if withdrawn:
+            # The store's tokens carry the scopes they were issued with, and a refresh keeps them: end them, so
+            # the store has to come back through a code holding only what the person grants now.
+            Token.objects.filter(client_id=store.client_id, user=user).delete()
     consent_record(
         purpose=store.consent_purpose,
         choice=Choice.GRANTED,
@@ -150,6 +197,23 @@ def store_connection_grant(
         request=request,
     )
     return connection
+
+
+def store_connection_decline(*, user, store: Store, request: HttpRequest | None = None) -> bool:
+    """The person said no on the consent screen. A person not connected to the store declined it: a consent event
+    records that (CON-2). A connected person who declines a new request keeps the connection they have, so
+    nothing is written. Returns whether an event was written."""
+    if store_connection_active(store=store, user=user) is not None:
+        return False
+    consent_record(
+        purpose=store.consent_purpose,
+        choice=Choice.DECLINED,
+        method=Method.STORE_CONNECTION,
+        channel=_channel(request),
+        user=user,
+        request=request,
+    )
+    return True
 
 
 @transaction.atomic

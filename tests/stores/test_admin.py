@@ -9,9 +9,11 @@ import re
 import pytest
 from allauth.idp.oidc.models import Client
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 
 from security.roles import PRIVACY_OFFICER
 from stores.models import NoticeStatus, Store, StoreNotice
+from stores.services.connections import store_register, store_update
 from stores.webhooks import store_webhook_key
 from tests.accounts.factories import UserFactory
 from tests.stores.factories import (
@@ -90,6 +92,39 @@ def test_a_webhook_or_redirect_uri_must_be_https_except_on_localhost(staff_clien
         assert response.status_code == 200
         assert response.context["adminform"].form.errors.get(field), (field, value)
     assert not Store.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"webhook_url": "http://linenhouse.example/webhooks"}, "webhook_url"),
+        ({"redirect_uris": ["http://linenhouse.example/callback"]}, "redirect_uris"),
+        ({"redirect_uris": ["https://linenhouse.example/callback#fragment"]}, "redirect_uris"),
+        ({"redirect_uris": ["not an address"]}, "redirect_uris"),
+        ({"redirect_uris": []}, "redirect_uris"),
+    ],
+)
+def test_the_services_refuse_addresses_that_are_not_https(changes, field):
+    details = {
+        "name": "Linen House",
+        "website": "https://linenhouse.example/",
+        "privacy_policy_url": "https://linenhouse.example/privacy",
+        "redirect_uris": ["https://linenhouse.example/callback", "http://localhost:5000/callback"],
+        "fields": ["openid", "profile"],
+        "webhook_url": "https://linenhouse.example/webhooks",
+    }
+    with pytest.raises(ValidationError) as refused:
+        store_register(**{**details, **changes})
+    assert field in refused.value.message_dict
+    assert not Store.objects.exists()
+
+    store, _secrets = store_register(**details)
+    with pytest.raises(ValidationError) as refused:
+        store_update(store=store, **{"redirect_uris": details["redirect_uris"], "fields": details["fields"], **changes})
+    assert field in refused.value.message_dict
+    store.refresh_from_db()
+    assert store.webhook_url == details["webhook_url"]
+    assert store.client.get_redirect_uris() == details["redirect_uris"]
 
 
 def test_changing_a_store_goes_through_the_service_and_keeps_its_secret(staff_client, superuser):

@@ -6,8 +6,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from privacy.models import Choice, ConsentEvent
+from privacy.models import Channel, Choice, ConsentEvent
 from stores.models import StoreConnection
+from tests.accounts.factories import EmailAddressFactory
 from tests.stores.conftest import REDIRECT_URI, connect, pkce_pair
 
 
@@ -80,6 +81,34 @@ def test_declining_records_a_declined_consent_and_tells_the_store(client, user, 
     event = ConsentEvent.objects.get(purpose=shop.store.consent_purpose)
     assert event.choice == Choice.DECLINED
     assert not StoreConnection.objects.exists()
+
+
+def test_declining_a_new_request_keeps_an_existing_connection_and_records_nothing(client, user, shop):
+    client.force_login(user)
+    connect(client, shop, scopes="openid profile")
+    granted = ConsentEvent.objects.filter(purpose=shop.store.consent_purpose).get()
+    assert granted.channel == Channel.WEB
+
+    query = connect(client, shop, scopes="openid profile email", action="deny")
+
+    assert query["error"] == ["access_denied"]
+    assert list(ConsentEvent.objects.filter(purpose=shop.store.consent_purpose)) == [granted]
+    assert StoreConnection.objects.get(revoked_at__isnull=True).fields == ["openid", "profile"]
+
+
+@pytest.mark.promise("STO-1")
+def test_the_screen_offers_no_choice_of_address_the_store_would_not_get(client, user, shop):
+    # allauth lets a person with several verified addresses pick one; a store always receives the primary one, so
+    # offering a choice would mislead.
+    EmailAddressFactory(user=user, verified=True)
+    client.force_login(user)
+    page = client.get("/identity/o/authorize", _authorize_params(shop, scopes="openid email"))
+    assert page.status_code == 200
+    assert "email" not in page.context["form"].fields
+    assert 'name="email"' not in page.content.decode()
+    token = connect(client, shop, scopes="openid email")
+    info = client.get("/identity/o/api/userinfo", HTTP_AUTHORIZATION=f"Bearer {token['access_token']}").json()
+    assert info["email"] == user.email
 
 
 def test_optional_fields_unticked_are_not_granted_but_the_pseudonym_always_is(client, user, shop):

@@ -78,3 +78,81 @@ def test_store_secrets_and_tokens_are_stored_only_as_hashes(client, user, shop):
                 text = " ".join(str(value) for value in row)
                 assert not any(secret in text for secret in secrets_given), table
     assert Token.objects.filter(client=stored, user=user).count() == 2  # an access and a refresh token, hashed
+
+
+def _refresh(client, registered, refresh_token: str):
+    return client.post(
+        "/identity/o/api/token",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": registered.client_id,
+            "client_secret": registered.client_secret,
+        },
+    )
+
+
+def _userinfo(client, token: dict):
+    return client.get("/identity/o/api/userinfo", HTTP_AUTHORIZATION=f"Bearer {token['access_token']}")
+
+
+@pytest.mark.promise("STO-3")
+def test_agreeing_again_with_fewer_fields_ends_the_tokens_that_carried_more(client, user, shop):
+    client.force_login(user)
+    first = connect(client, shop, scopes="openid profile sizes")
+    assert "sizes" in _userinfo(client, first).json()
+
+    second = connect(client, shop, scopes="openid profile sizes", grant=["openid", "profile"])
+
+    assert _userinfo(client, first).status_code == 401
+    assert _refresh(client, shop, first["refresh_token"]).status_code == 400
+    assert set(_userinfo(client, second).json()) == {"sub", "name"}
+    refreshed = _refresh(client, shop, second["refresh_token"])
+    assert refreshed.status_code == 200 and "sizes" not in _claims(refreshed.json()["id_token"])
+
+
+@pytest.mark.promise("STO-3")
+def test_claims_follow_the_connection_not_the_scopes_a_token_was_issued_with(client, user, shop):
+    # Whatever a token says, the person's connection now decides: e.g. a code handed out before they agreed again
+    # with fewer fields, exchanged afterwards.
+    client.force_login(user)
+    token = connect(client, shop, scopes="openid profile sizes")
+    StoreConnection.objects.filter(user=user).update(fields=["openid", "profile"])
+
+    assert set(_userinfo(client, token).json()) == {"sub", "name"}
+    refreshed = _refresh(client, shop, token["refresh_token"])
+    assert refreshed.status_code == 200
+    claims = _claims(refreshed.json()["id_token"])
+    assert "sizes" not in claims and claims["name"] == "Alice"
+
+
+def test_an_inactive_stores_tokens_get_nothing(client, user, shop):
+    client.force_login(user)
+    token = connect(client, shop, scopes="openid profile sizes")
+    shop.store.is_active = False
+    shop.store.save(update_fields=["is_active"])
+
+    info = _userinfo(client, token)
+    assert info.status_code == 400 and info.json()["error"] == "access_denied"
+    refreshed = _refresh(client, shop, token["refresh_token"])
+    assert refreshed.status_code == 400 and "id_token" not in refreshed.json()
+    # Deactivating is not revoking: active again, the store's tokens work again.
+    shop.store.is_active = True
+    shop.store.save(update_fields=["is_active"])
+    assert _userinfo(client, token).status_code == 200
+
+
+def test_introspection_says_an_inactive_stores_token_is_not_active(client, user, shop):
+    from allauth.idp.oidc.models import Token
+
+    from stores.oidc import StoreOIDCAdapter
+
+    client.force_login(user)
+    connect(client, shop, scopes="openid profile")
+    token = Token.objects.filter(client=shop.store.client, user=user, type=Token.Type.ACCESS_TOKEN).get()
+    adapter = StoreOIDCAdapter()
+    assert adapter.is_introspection_allowed(token, caller_client=shop.store.client)
+    shop.store.is_active = False
+    shop.store.save(update_fields=["is_active"])
+    token = Token.objects.select_related("client__store").get(pk=token.pk)
+    assert not adapter.is_introspection_allowed(token, caller_client=token.client)

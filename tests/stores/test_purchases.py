@@ -18,6 +18,7 @@ from stores.services.purchases import (
     store_purchase_dismiss,
     store_purchase_import,
 )
+from tests.closet.factories import ItemPhotoFactory
 from tests.stores.api_helpers import photo_with_exif
 from tests.stores.factories import StoreConnectionFactory, StorePurchaseFactory
 
@@ -119,6 +120,17 @@ def test_the_api_lists_the_inbox_and_accepts_and_dismisses(user, api_client, con
 
     conflict = api_client.post(f"/api/v1/store-purchases/{first.pk}/dismiss/")
     assert conflict.status_code == 409 and conflict.json()["code"] == "purchase_accepted"
+
+
+def test_the_api_shows_the_photo_of_purchases_out_of_the_inbox_too(user, api_client, connection):
+    purchase = _import(connection)
+    ItemPhotoFactory(owner=user, item=purchase.item, is_primary=True)
+    accepted = api_client.post(f"/api/v1/store-purchases/{purchase.pk}/accept/").json()
+    assert accepted["photo_url"]
+    assert api_client.get(f"/api/v1/store-purchases/{purchase.pk}/").json()["photo_url"]
+    for status in ("accepted", "all"):
+        (row,) = api_client.get("/api/v1/store-purchases/", {"status": status}).json()["results"]
+        assert row["photo_url"], status
 
 
 def test_another_persons_purchase_is_not_found_on_the_api(user, other_user, connection):
