@@ -9,7 +9,6 @@ all answer the same 404. It reads only the fields the person granted and pushes 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -229,7 +228,5 @@ class StorePurchaseListCreateView(StoreAPIView):
             result = store_purchase_import(connection=connection, **data)
         except ImageRejected as exc:
             raise ImageRefused(exc.message, code=exc.code) from exc
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
         answer = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(self.get_serializer(result.purchase).data, status=answer)
