@@ -18,7 +18,7 @@ from accounts.forms import ProfileForm
 from accounts.models import Device
 from accounts.selectors import device_list, location_of, profile_of
 from core.images import ImageRejected
-from core.views import OwnerScopedObjectMixin
+from core.views import OwnerScopedObjectMixin, form_add_service_errors
 from privacy.selectors import consent_given
 
 
@@ -45,8 +45,7 @@ class ProfileView(LoginRequiredMixin, View):
             except ImageRejected as exc:
                 form.add_error("avatar_upload", exc.message)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, "Your profile is saved.")
                 return redirect("accounts:profile")

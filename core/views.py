@@ -3,8 +3,9 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Callable
 
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import storages
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -12,6 +13,8 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.generic import View
+from django.views.generic.detail import SingleObjectMixin
 
 from core.api.errors import SERVER_ERROR_DETAIL, json_error_response
 from core.health import readiness_report
@@ -27,6 +30,16 @@ def next_or(request: HttpRequest, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def form_add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form that asked for the change: each message next to the field the
+    service names, or above the form when the form has no such field (or the refusal names none)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 @never_cache
@@ -135,6 +148,19 @@ class OwnerScopedObjectMixin(LoginRequiredMixin):
 
     def get_queryset(self) -> QuerySet:
         return type(self).selector(user=self.request.user)
+
+
+class OwnerScopedPostView(OwnerScopedObjectMixin, SingleObjectMixin, View):
+    """A button on a page that changes one of the user's objects: POST only, 404 for anyone else's object."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.object = self.get_object()
+        return self.act(request, self.object)
+
+    def act(self, request: HttpRequest, obj) -> HttpResponse:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
 
 
 def landing(request: HttpRequest) -> HttpResponse:

@@ -3,7 +3,6 @@ its messages, attachment links (signed and expiring) and a reply form. Another p
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -13,16 +12,11 @@ from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic.detail import SingleObjectMixin
 
-from core.views import OwnerScopedObjectMixin
+from core.views import OwnerScopedObjectMixin, form_add_service_errors
 from support.forms import SupportReplyForm, SupportThreadForm
 from support.models import SupportThread
 from support.selectors import support_thread_list, support_thread_messages
 from support.services import support_message_add, support_thread_create
-
-
-def _errors_to_form(form: forms.Form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class SupportHomeView(LoginRequiredMixin, View):
@@ -44,7 +38,7 @@ class SupportHomeView(LoginRequiredMixin, View):
             try:
                 thread = support_thread_create(owner=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, "Your message is on its way. We will e-mail you when we answer.")
                 return redirect("support:thread", pk=thread.pk)
@@ -75,7 +69,7 @@ class SupportThreadView(OwnerScopedObjectMixin, SingleObjectMixin, View):
             try:
                 support_message_add(thread=self.object, author=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                form_add_service_errors(form, exc)
             else:
                 messages.success(request, "Your reply is sent.")
                 return redirect("support:thread", pk=self.object.pk)

@@ -3,8 +3,9 @@
 Everything counts the person's ACTIVE items only (wishlist, drafts, archived, donated and sold items are not in
 the closet any more, or not yet), and every number comes from the wear log through aggregate queries: a
 fixed number of queries whatever the size of the closet, never one per item. Dates are relative to ``today``
-(``timezone.localdate()`` unless a test passes one). "The last 90 days" are today and the 89 days before it, so
-"worn in the last 90 days" and "not worn in 90+ days" always add up to the whole closet.
+(the person's today, in their profile's time zone, unless a test passes one). "The last 90 days" are today
+and the 89 days before it, so "worn in the last 90 days" and "not worn in 90+ days" always add up to the whole
+closet.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
-from django.utils import timezone
 
 from closet.models import Item, ItemStatus, Wear
 from closet.selectors.items import item_list, items_with_wear_stats
+from closet.selectors.wears import user_today
 
 TOP_N = 5
 LIST_LIMIT = 50  # the longer lists (not worn, unworn with a price) show this many; their counts are exact
@@ -134,7 +135,8 @@ def closet_stats(*, user, today: datetime.date | None = None, period: str = "wee
     user's active items. ``period`` is "week" (the last 12 weeks) or "month" (the last 12 months)."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}")
-    today = today or timezone.localdate()
+    # The person's today, as for the wears themselves: near midnight the server's date is often another day.
+    today = today or user_today(user=user)
     since = recent_since(today)
 
     active = item_list(user=user).filter(status=ItemStatus.ACTIVE)

@@ -40,24 +40,3 @@ def user_latest_allowed_day(*, user) -> datetime.date:
 def wear_list(*, user) -> QuerySet[Wear]:
     """The user's wear log, newest first. The only source of wear counts, last worn and cost per wear."""
     return Wear.objects.filter(owner=user).select_related("item", "outfit")
-
-
-def wear_list_filtered(
-    *,
-    user,
-    item_id=None,
-    outfit_id=None,
-    worn_from: datetime.date | None = None,
-    worn_to: datetime.date | None = None,
-) -> QuerySet[Wear]:
-    """The user's wears of one item or outfit and/or within a date range (both ends included)."""
-    wears = wear_list(user=user)
-    if item_id is not None:
-        wears = wears.filter(item_id=item_id)
-    if outfit_id is not None:
-        wears = wears.filter(outfit_id=outfit_id)
-    if worn_from is not None:
-        wears = wears.filter(worn_on__gte=worn_from)
-    if worn_to is not None:
-        wears = wears.filter(worn_on__lte=worn_to)
-    return wears

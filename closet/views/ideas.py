@@ -8,18 +8,19 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView
-from django.views.generic.detail import SingleObjectMixin
 
 from closet.models import SEASONS, OutfitJob, Suggestion
 from closet.selectors import item_list
 from closet.selectors.ideas import outfit_job_list, outfit_job_with_suggestions, suggestion_list
 from closet.services import ideas as services
+from closet.views.wears import wear_from_post
 from core.images import ImageRejected
-from core.views import OwnerScopedObjectMixin, next_or
+from core.views import OwnerScopedObjectMixin, OwnerScopedPostView, form_add_service_errors, next_or
 from privacy.selectors import consent_given
 from privacy.services import ConsentRequired
 
@@ -76,8 +77,7 @@ class IdeasView(LoginRequiredMixin, View):
             except ImageRejected as exc:
                 form.add_error("inspiration_image", exc.message)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                form_add_service_errors(form, exc)
             else:
                 return redirect("closet:idea-job", pk=job.pk)
         return self._render(form, status=400)
@@ -104,50 +104,45 @@ class IdeaJobView(OwnerScopedObjectMixin, DetailView):
         return ["closet/idea_job.html"]
 
 
-class IdeaJobCancelView(OwnerScopedObjectMixin, SingleObjectMixin, View):
+class IdeaJobCancelView(OwnerScopedPostView):
     model = OutfitJob
     selector = outfit_job_list
-    http_method_names = ["post"]
 
-    def post(self, request, pk):
-        job = services.outfit_job_cancel(job=self.get_object())
+    def act(self, request: HttpRequest, job: OutfitJob) -> HttpResponse:
+        job = services.outfit_job_cancel(job=job)
         messages.info(request, "Stopped. Any inspiration you uploaded is deleted.")
         return redirect("closet:idea-job", pk=job.pk)
 
 
-class SuggestionActionView(OwnerScopedObjectMixin, SingleObjectMixin, View):
+class SuggestionActionView(OwnerScopedPostView):
     """Save / wear / dismiss / like / dislike one suggestion (AI-5: nothing happens without the person)."""
 
     model = Suggestion
     selector = suggestion_list
-    http_method_names = ["post"]
     action = ""
 
-    def post(self, request, pk):
-        suggestion = self.get_object()
+    def act(self, request: HttpRequest, suggestion: Suggestion) -> HttpResponse:
+        if self.action == "wear":
+
+            def log(worn_on: datetime.date | None) -> None:
+                services.suggestion_wear(suggestion=suggestion, worn_on=worn_on)
+                return None  # it does not say which wears it made: the message names the day asked for
+
+            wear_from_post(request, what="the idea", log=log)
+            return redirect("closet:idea-job", pk=suggestion.job_id)
         try:
             if self.action == "save":
                 outfit = services.suggestion_save(suggestion=suggestion, name=request.POST.get("name", ""))
                 messages.success(request, "Saved as an outfit. Edit it any time.")
                 return redirect("closet:outfit-detail", pk=outfit.pk)
-            if self.action == "wear":
-                services.suggestion_wear(suggestion=suggestion, worn_on=_date(request.POST.get("worn_on")))
-                messages.success(request, "Logged as worn today.")
-            elif self.action == "dismiss":
+            if self.action == "dismiss":
                 services.suggestion_dismiss(suggestion=suggestion)
             elif self.action in ("like", "dislike"):
                 services.suggestion_rate(suggestion=suggestion, liked=self.action == "like")
                 messages.info(request, "Thanks: your next ideas take this into account.")
         except ValidationError as exc:
-            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+            messages.error(request, " ".join(exc.messages))
         return redirect("closet:idea-job", pk=suggestion.job_id)
-
-
-def _date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 class PairFeedbackView(LoginRequiredMixin, View):

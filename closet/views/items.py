@@ -17,7 +17,7 @@ from closet.models import Item, ItemStatus
 from closet.selectors import item_list, items_with_wear_stats
 from closet.selectors.items import item_rows_in_order, items_sortable
 from core.storage import private_url
-from core.views import OwnerScopedObjectMixin
+from core.views import OwnerScopedObjectMixin, form_add_service_errors
 from stores.selectors.purchases import store_purchase_inbox
 
 
@@ -134,11 +134,6 @@ class ItemDetailView(OwnerScopedObjectMixin, DetailView):
     context_object_name = "item"
 
 
-def _save_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 class ItemCreateView(LoginRequiredMixin, FormView):
     form_class = ItemForm
     template_name = "closet/item_form.html"
@@ -148,7 +143,7 @@ class ItemCreateView(LoginRequiredMixin, FormView):
         try:
             item = services.closet_item_create(owner=self.request.user, **changes)
         except ValidationError as exc:
-            _save_errors(form, exc)
+            form_add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"{item.name} is in your closet.")
         return redirect("closet:item-detail", pk=item.pk)
@@ -167,7 +162,7 @@ class ItemUpdateView(OwnerScopedObjectMixin, UpdateView):
         try:
             services.closet_item_update(item=self.object, **form.changes())
         except ValidationError as exc:
-            _save_errors(form, exc)
+            form_add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "Saved.")
         return redirect("closet:item-detail", pk=self.object.pk)

@@ -21,8 +21,8 @@ from closet.selectors.outfits import (
     outfits_with_items,
 )
 from closet.services.outfits import MAX_ITEMS, outfit_create, outfit_delete, outfit_update, outfit_wear_log
-from closet.views.wears import OwnerScopedPostView, WornOnForm, refusal_message, wear_log_message
-from core.views import OwnerScopedObjectMixin, next_or
+from closet.views.wears import wear_from_post
+from core.views import OwnerScopedObjectMixin, OwnerScopedPostView, form_add_service_errors, next_or
 
 RATINGS = [("", "No rating"), *((str(n), f"{n} of 5") for n in range(1, 6))]
 
@@ -65,11 +65,6 @@ class OutfitForm(forms.Form):
         return {str(value) for value in self.initial.get("items", ())}
 
 
-def _form_errors(form: forms.Form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 class OutfitFormMixin:
     form_class = OutfitForm
     template_name = "closet/outfit_form.html"
@@ -108,7 +103,7 @@ class OutfitCreateView(LoginRequiredMixin, OutfitFormMixin, FormView):
         try:
             outfit = outfit_create(owner=self.request.user, **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"{outfit.name} is saved. Its collage is being put together.")
         return redirect("closet:outfit-detail", pk=outfit.pk)
@@ -141,7 +136,12 @@ class OutfitUpdateView(OwnerScopedObjectMixin, SingleObjectMixin, OutfitFormMixi
         return super().post(request, *args, **kwargs)
 
     def current_item_ids(self) -> list:
-        return list(self.object.outfit_items.order_by("position").values_list("item_id", flat=True))
+        # Asked by the form's choices and by its initial values: one query per request.
+        if not hasattr(self, "_current_item_ids"):
+            self._current_item_ids = list(
+                self.object.outfit_items.order_by("position").values_list("item_id", flat=True)
+            )
+        return self._current_item_ids
 
     def get_initial(self) -> dict:
         outfit = self.object
@@ -160,7 +160,7 @@ class OutfitUpdateView(OwnerScopedObjectMixin, SingleObjectMixin, OutfitFormMixi
         try:
             outfit_update(outfit=self.object, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "Saved.")
         return redirect("closet:outfit-detail", pk=self.object.pk)
@@ -186,14 +186,9 @@ class OutfitWearView(OwnerScopedPostView):
     selector = outfit_list
 
     def act(self, request: HttpRequest, outfit: Outfit) -> HttpResponse:
-        form = WornOnForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "That is not a date we can read; use the date picker.")
-        else:
-            try:
-                logged = outfit_wear_log(owner=request.user, outfit=outfit, worn_on=form.cleaned_data["worn_on"])
-            except ValidationError as exc:
-                refusal_message(request, exc)
-            else:
-                wear_log_message(request, logged, what=outfit.name)
+        wear_from_post(
+            request,
+            what=outfit.name,
+            log=lambda worn_on: outfit_wear_log(owner=request.user, outfit=outfit, worn_on=worn_on),
+        )
         return redirect(next_or(request, reverse("closet:outfit-detail", kwargs={"pk": outfit.pk})))

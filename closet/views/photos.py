@@ -26,7 +26,7 @@ from closet.selectors.photos import item_draft_list, item_photo_list, item_photo
 from closet.services import photos as services
 from closet.views.items import ItemDetailView
 from core.images import ImageRejected
-from core.views import OwnerScopedObjectMixin
+from core.views import OwnerScopedObjectMixin, OwnerScopedPostView, form_add_service_errors
 
 # The review grid shows this many drafts at a time (oldest first): one form, so one "Save all", per screenful.
 REVIEW_PAGE_SIZE = 60
@@ -95,10 +95,9 @@ class ItemPhotosView(OwnerScopedObjectMixin, SingleObjectMixin, View):
         return _item_page(request, item, status=400)
 
 
-class _PhotoActionView(OwnerScopedObjectMixin, SingleObjectMixin, View):
+class _PhotoActionView(OwnerScopedPostView):
     model = ItemPhoto
     selector = item_photo_list
-    http_method_names = ["post"]
 
     def _done(self, request: HttpRequest, item_id, message: str) -> HttpResponse:
         if request.htmx:
@@ -110,8 +109,7 @@ class _PhotoActionView(OwnerScopedObjectMixin, SingleObjectMixin, View):
 class PhotoPrimaryView(_PhotoActionView):
     """POST: make this photo the item's main photo."""
 
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        photo = self.get_object()
+    def act(self, request: HttpRequest, photo: ItemPhoto) -> HttpResponse:
         try:
             services.item_photo_make_primary(photo=photo)
         except ValidationError as exc:
@@ -126,8 +124,7 @@ class PhotoPrimaryView(_PhotoActionView):
 class PhotoDeleteView(_PhotoActionView):
     """POST: delete this photo and its files (CLO-4)."""
 
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        photo = self.get_object()
+    def act(self, request: HttpRequest, photo: ItemPhoto) -> HttpResponse:
         item_id = photo.item_id
         services.item_photo_delete(photo=photo)
         return self._done(request, item_id, "The photo is deleted.")
@@ -223,8 +220,7 @@ def _draft_save(form: DraftReviewForm) -> bool:
     try:
         services.item_draft_publish(item=form.item, **form.changes())
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        form_add_service_errors(form, exc)
         return False
     return True
 
@@ -269,15 +265,13 @@ class ReviewView(LoginRequiredMixin, View):
         return redirect("closet:review" if has_more else "closet:item-list")
 
 
-class ReviewSaveView(OwnerScopedObjectMixin, SingleObjectMixin, View):
+class ReviewSaveView(OwnerScopedPostView):
     """POST: save one draft from the review grid (htmx swaps its card; without JavaScript, back to the grid)."""
 
     model = Item
     selector = item_draft_list
-    http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        item = self.get_object()
+    def act(self, request: HttpRequest, item: Item) -> HttpResponse:
         form = DraftReviewForm(request.POST, item=item)
         saved = _draft_save(form)
         if request.htmx:

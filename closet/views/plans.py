@@ -43,8 +43,8 @@ from closet.services.plans import (
     trip_delete,
     trip_update,
 )
-from closet.views.wears import OwnerScopedPostView, refusal_message, wear_log_message
-from core.views import OwnerScopedObjectMixin, next_or
+from closet.views.wears import refusal_message, wear_log_message
+from core.views import OwnerScopedObjectMixin, OwnerScopedPostView, form_add_service_errors, next_or
 
 WEEK_PARAM = re.compile(r"^(\d{4})-W(\d{2})$")
 MONTH_PARAM = re.compile(r"^(\d{4})-(\d{2})$")
@@ -104,8 +104,7 @@ class PlanForm(forms.Form):
 class CalendarMixin(LoginRequiredMixin):
     """What both calendar views show: the add-a-plan form and the user's today."""
 
-    def calendar_context(self, *, first, last, period=None) -> dict:
-        today = user_today(user=self.request.user)
+    def calendar_context(self, *, first, last, today: datetime.date, period=None) -> dict:
         return {
             "days": plan_calendar(user=self.request.user, first=first, last=last, today=today, period=period),
             "today": today,
@@ -128,17 +127,17 @@ class PlanWeekView(CalendarMixin, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
+        today = user_today(user=self.request.user)
         requested = self.request.GET.get("week")
         monday = _week_of(requested)
         if monday is None:
             if requested:
                 self.bad_parameter("week")
-            today = user_today(user=self.request.user)
             monday = today - datetime.timedelta(days=today.weekday())
         sunday = monday + datetime.timedelta(days=6)
         previous, following = monday - datetime.timedelta(days=7), monday + datetime.timedelta(days=7)
         year, week, _ = monday.isocalendar()
-        context.update(self.calendar_context(first=monday, last=sunday))
+        context.update(self.calendar_context(first=monday, last=sunday, today=today))
         context.update(
             {
                 "week": week,
@@ -160,12 +159,12 @@ class PlanMonthView(CalendarMixin, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
+        today = user_today(user=self.request.user)
         requested = self.request.GET.get("month")
         month = _month_of(requested)
         if month is None:
             if requested:
                 self.bad_parameter("month")
-            today = user_today(user=self.request.user)
             month = today.year, today.month
         year, number = month
         first_of_month = datetime.date(year, number, 1)
@@ -173,7 +172,9 @@ class PlanMonthView(CalendarMixin, TemplateView):
         first, last = month_weeks(year, number)
         previous = (first_of_month - datetime.timedelta(days=1)).replace(day=1)
         following = last_of_month + datetime.timedelta(days=1)
-        context.update(self.calendar_context(first=first, last=last, period=(first_of_month, last_of_month)))
+        context.update(
+            self.calendar_context(first=first, last=last, today=today, period=(first_of_month, last_of_month))
+        )
         days = context["days"]
         context.update(
             {
@@ -208,8 +209,7 @@ class PlanCreateView(LoginRequiredMixin, FormView):
         try:
             plan = plan_create(owner=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"{plan.outfit.name} is planned for {_day_label(plan.planned_on)}.")
         return redirect(week_url(plan.planned_on))
@@ -280,11 +280,6 @@ class PackingAddForm(forms.Form):
         return data
 
 
-def _save_errors(form: forms.Form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 class TripFormMixin:
     form_class = TripForm
     template_name = "closet/trip_form.html"
@@ -314,7 +309,7 @@ class TripCreateView(LoginRequiredMixin, TripFormMixin, FormView):
         try:
             trip = trip_create(owner=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _save_errors(form, exc)
+            form_add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"{trip.name} is on. Now add what to pack.")
         return redirect("closet:trip-detail", pk=trip.pk)
@@ -341,7 +336,7 @@ class TripUpdateView(OwnerScopedObjectMixin, SingleObjectMixin, TripFormMixin, F
         try:
             trip_update(trip=self.object, **form.cleaned_data)
         except ValidationError as exc:
-            _save_errors(form, exc)
+            form_add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "Saved.")
         return redirect("closet:trip-detail", pk=self.object.pk)
@@ -362,7 +357,8 @@ class TripDetailView(OwnerScopedObjectMixin, DetailView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context.update(_packing_context(trip=self.object))
+        # trip_list has counted the entries already; no need to count them again.
+        context.update({"packed_count": self.object.packed_count, "entry_count": self.object.entry_count})
         context["entries"] = trip_packing_list(user=self.request.user, trip_id=self.object.pk)
         context["add_form"] = kwargs.get("add_form") or PackingAddForm(user=self.request.user)
         return context

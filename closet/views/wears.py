@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,14 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.views.generic import View
-from django.views.generic.detail import SingleObjectMixin
 
 from closet.models import Item, Wear
 from closet.selectors.items import item_list
 from closet.selectors.wears import wear_list
 from closet.services.wears import WearLog, item_wash_log, wear_delete, wear_log
-from core.views import OwnerScopedObjectMixin, next_or
+from core.views import OwnerScopedPostView, next_or
+
+BAD_DATE = "That is not a date we can read; use the date picker."
 
 
 class WornOnForm(forms.Form):
@@ -45,17 +48,24 @@ def wear_log_message(request: HttpRequest, logged: WearLog, *, what: str) -> Non
         messages.info(request, f"{what} was already logged for {day}.")
 
 
-class OwnerScopedPostView(OwnerScopedObjectMixin, SingleObjectMixin, View):
-    """A button on a page that changes one of the user's objects: POST only, 404 for anyone else's object."""
-
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.object = self.get_object()
-        return self.act(request, self.object)
-
-    def act(self, request: HttpRequest, obj) -> HttpResponse:  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+def wear_from_post(request: HttpRequest, *, what: str, log: Callable[[datetime.date | None], WearLog | None]) -> None:
+    """A "wore it" button: the day posted in ``worn_on`` (none: today) goes to ``log``, and the next page says
+    what happened. A date we cannot read logs nothing (never "today" instead of the day meant); a service's
+    refusal is the message. ``log`` returns None when its service does not say which wears it made."""
+    form = WornOnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, BAD_DATE)
+        return
+    worn_on = form.cleaned_data["worn_on"]
+    try:
+        logged = log(worn_on)
+    except ValidationError as exc:
+        refusal_message(request, exc)
+        return
+    if logged is not None:
+        wear_log_message(request, logged, what=what)
+    else:
+        messages.success(request, f"Logged: {what} worn {f'on {day_label(worn_on)}' if worn_on else 'today'}.")
 
 
 class ItemWearView(OwnerScopedPostView):
@@ -65,16 +75,9 @@ class ItemWearView(OwnerScopedPostView):
     selector = item_list
 
     def act(self, request: HttpRequest, item: Item) -> HttpResponse:
-        form = WornOnForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "That is not a date we can read; use the date picker.")
-        else:
-            try:
-                logged = wear_log(owner=request.user, item=item, worn_on=form.cleaned_data["worn_on"])
-            except ValidationError as exc:
-                refusal_message(request, exc)
-            else:
-                wear_log_message(request, logged, what=item.name)
+        wear_from_post(
+            request, what=item.name, log=lambda worn_on: wear_log(owner=request.user, item=item, worn_on=worn_on)
+        )
         return redirect(next_or(request, reverse("closet:item-detail", kwargs={"pk": item.pk})))
 
 
@@ -87,7 +90,7 @@ class ItemWashedView(OwnerScopedPostView):
     def act(self, request: HttpRequest, item: Item) -> HttpResponse:
         form = WashedOnForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "That is not a date we can read; use the date picker.")
+            messages.error(request, BAD_DATE)
         else:
             try:
                 item_wash_log(owner=request.user, item=item, washed_on=form.cleaned_data["washed_on"])

@@ -274,6 +274,30 @@ class TestIdeaPages:
         response = client.post(f"/ideas/suggestions/{suggestion.pk}/save/")
         assert response["Location"].startswith("/outfits/")
 
+    def _suggestion(self, client, user) -> Suggestion:
+        _closet(user)
+        job = _start(user)
+        services.outfit_job_run(job_id=job.pk)
+        client.force_login(user)
+        return Suggestion.objects.filter(job=job).first()
+
+    def test_wearing_a_suggestion_on_a_date_we_cannot_read_logs_nothing_and_says_so(self, client, user):
+        suggestion = self._suggestion(client, user)
+        response = client.post(f"/ideas/suggestions/{suggestion.pk}/wear/", {"worn_on": "31/31/2026"}, follow=True)
+        page = response.content.decode()
+        assert "not a date we can read" in page and "worn today" not in page
+        assert not Wear.objects.exists()
+        suggestion.refresh_from_db()
+        assert suggestion.state != "worn"
+
+    def test_wearing_a_suggestion_on_a_given_day_logs_it_on_that_day(self, client, user):
+        suggestion = self._suggestion(client, user)
+        day = timezone.localdate() - timedelta(days=3)
+        response = client.post(f"/ideas/suggestions/{suggestion.pk}/wear/", {"worn_on": str(day)}, follow=True)
+        assert set(Wear.objects.filter(owner=user).values_list("worn_on", flat=True)) == {day}
+        assert Wear.objects.filter(owner=user).count() == len(suggestion.item_order)
+        assert f"worn on {day.day} {day:%B %Y}" in response.content.decode()
+
 
 @pytest.mark.promise("AI-4")
 def test_a_pair_marked_as_not_going_together_is_kept_apart(client, user):
@@ -300,7 +324,7 @@ def test_a_job_whose_message_was_lost_is_sent_again_by_the_sweep(user, monkeypat
     sent = []
     monkeypatch.setattr(services, "_enqueue", lambda job_id: sent.append(job_id))
     lost = _start(user)
-    fresh = _start(user)
+    _start(user)  # queued just now: its own message is still on the way
     OutfitJob.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(minutes=5))
     services.outfit_jobs_sweep()
     assert sent == [lost.pk], "a job queued for minutes is sent again; a fresh one waits for its own message"

@@ -7,7 +7,9 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
@@ -447,6 +449,17 @@ def test_editing_an_outfit_keeps_an_archived_item_on_offer_and_changes_the_items
     assert response.status_code == 302
     outfit.refresh_from_db()
     assert outfit.name == "New" and _item_ids(outfit) == [archived.pk, new.pk] and outfit.collage_version == 2
+
+
+def test_the_edit_page_reads_the_outfits_garments_once(client, user):
+    outfit = outfit_create(owner=user, name="Office", items=[ItemFactory(owner=user), ItemFactory(owner=user)])
+    client.force_login(user)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("closet:outfit-update", args=[outfit.pk]))
+
+    garment_reads = [q for q in queries.captured_queries if 'ORDER BY "closet_outfititem"."position"' in q["sql"]]
+    assert len(garment_reads) == 1
 
 
 def test_the_list_and_the_page_show_the_collage_or_tiles_while_it_is_drawn(client, user):

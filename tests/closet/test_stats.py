@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from accounts.models import Profile
 from closet.models import Item, ItemStatus
 from closet.selectors.stats import closet_stats
 from tests.accounts.factories import UserFactory
@@ -219,7 +220,7 @@ class TestTheNumbers:
 class TestTheApi:
     @pytest.fixture(autouse=True)
     def _today(self, monkeypatch):
-        monkeypatch.setattr("closet.selectors.stats.timezone.localdate", lambda: TODAY)
+        monkeypatch.setattr("closet.selectors.stats.user_today", lambda *, user: TODAY)
 
     def test_it_answers_every_number(self, api_client, closet):
         response = api_client.get("/api/v1/stats/")
@@ -298,7 +299,7 @@ class TestTheApi:
 class TestThePage:
     @pytest.fixture
     def browser(self, client, user, monkeypatch):
-        monkeypatch.setattr("closet.selectors.stats.timezone.localdate", lambda: TODAY)
+        monkeypatch.setattr("closet.selectors.stats.user_today", lambda *, user: TODAY)
         client.force_login(user)
         return client
 
@@ -359,3 +360,16 @@ class TestThePage:
 
     def test_the_nav_links_to_it(self, browser):
         assert '<a href="/stats/" aria-current="page">Stats</a>' in browser.get("/stats/").content.decode()
+
+
+def test_today_is_the_persons_today_where_they_are_not_the_servers(api_client, user, monkeypatch):
+    # 20:00 on 9 June in UTC (the server's zone) is already 09:00 on 10 June in Tonga (UTC+13).
+    monkeypatch.setattr("django.utils.timezone.now", lambda: datetime.datetime(2026, 6, 9, 20, tzinfo=datetime.UTC))
+    Profile.objects.create(user=user, timezone="Pacific/Tongatapu")
+    _wear(_item(user, "White tee", "tops"), "2026-06-10")
+
+    body = api_client.get("/api/v1/stats/").json()
+
+    assert body["today"] == "2026-06-10"
+    assert body["worn_recently"]["count"] == 1
+    assert body["wears_over_time"]["total"] == 1
