@@ -139,13 +139,10 @@ class AdminUserChangeForm(auth_forms.UserChangeForm):
     )
 
     def __init__(self, *args, **kwargs) -> None:
-        from privacy.models import REQUEST_OPEN_STATUSES, PrivacyRequest, RequestChannel, RequestKind, RequestStatus
+        from privacy.selectors import privacy_requests_open_for_rectification
 
         super().__init__(*args, **kwargs)
-        # An e-mailed request must first be verified with its code before it can authorise a correction.
-        self.fields["rectification_request"].queryset = PrivacyRequest.objects.filter(
-            user=self.instance, kind=RequestKind.RECTIFICATION, status__in=REQUEST_OPEN_STATUSES
-        ).exclude(channel=RequestChannel.EMAIL, status=RequestStatus.RECEIVED)
+        self.fields["rectification_request"].queryset = privacy_requests_open_for_rectification(user=self.instance)
 
     def clean(self):
         cleaned = super().clean()

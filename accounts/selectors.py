@@ -21,3 +21,10 @@ def device_list(*, user: User) -> QuerySet[Device]:
 
 def location_of(user: User) -> Location | None:
     return Location.objects.filter(user=user).first()
+
+
+def user_by_email(address: str) -> User | None:
+    """The account using this address, or None. Addresses are compared case-insensitively and without the spaces
+    around them, as people type them (in a sign-in form, in an e-mailed request)."""
+    address = (address or "").strip()
+    return User.objects.filter(email__iexact=address).first() if address else None

@@ -174,7 +174,7 @@ def image_validate(upload: Any) -> ValidatedImage:
     messages as :func:`image_process`. ``width`` and ``height`` come from the header: before the EXIF
     orientation for JPEG, PNG and WebP; HEIC's decoder applies its rotation when it opens the file.
     """
-    data = _read_limited(upload, image_max_bytes())
+    data = read_limited(upload, image_max_bytes())
     img, source_format = _open_header(data)
     with img:
         width, height = img.size
@@ -204,7 +204,7 @@ def image_process(
     if max_side is not None and max_side < 1:
         raise ValueError(f"max_side must be a positive number of pixels, got {max_side!r}")
 
-    data = _read_limited(upload, image_max_bytes())
+    data = read_limited(upload, image_max_bytes())
     return _process_bytes(
         data,
         max_side=max_side,
@@ -336,8 +336,11 @@ def _process_bytes(
     )
 
 
-def _read_limited(upload: Any, limit: int) -> bytes:
-    """Step 1: the upload's bytes, refusing anything over ``limit`` without reading more than ``limit + 1``."""
+def read_limited(upload: Any, limit: int) -> bytes:
+    """Step 1: the upload's bytes, refusing anything over ``limit`` without reading more than ``limit + 1``.
+
+    Raises :class:`ImageRejected` ``"too_large"``. Public because other uploads (support's PDF files) need the
+    same bounded read; their callers word the refusal themselves."""
     if isinstance(upload, bytes | bytearray | memoryview):
         data = bytes(upload)
         if len(data) > limit:

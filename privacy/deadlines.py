@@ -28,17 +28,6 @@ def business_days_add(start: date, days: int, *, holidays: frozenset[date]) -> d
     return current
 
 
-def business_days_between(start: date, end: date, *, holidays: frozenset[date]) -> int:
-    """How many business days after ``start`` up to and including ``end`` (0 when ``end`` is not after it)."""
-    count = 0
-    current = start
-    while current < end:
-        current += timedelta(days=1)
-        if is_business_day(current, holidays):
-            count += 1
-    return count
-
-
 def privacy_request_holidays() -> frozenset[date]:
     return frozenset(settings.PRIVACY_REQUEST_HOLIDAYS)
 

@@ -215,6 +215,7 @@ def account_erase(*, erasure_id) -> bool:
         store_connections_erase(user=user)
         counts: Counter[str] = Counter()
         files: list[str] = []
+        files_to_delete: list[str] = []  # not those whose receiver deletes them with the rows (files_deleted_by_signal)
         entries = [entry for entry in registered_entries() if entry.owner != "self"]
         # Count and collect files first: deleting one model cascades into others (an item takes its photos).
         for entry in entries:
@@ -223,7 +224,10 @@ def account_erase(*, erasure_id) -> bool:
                 continue
             counts[str(entry.category)] += rows.count()
             for field in entry.file_fields:
-                files.extend(name for name in rows.values_list(field, flat=True) if name)
+                names = [name for name in rows.values_list(field, flat=True) if name]
+                files.extend(names)
+                if not entry.files_deleted_by_signal:
+                    files_to_delete.extend(names)
         for entry in entries:
             rows = entry.rows_of(user)
             if entry.erasure.kind == "delete":
@@ -250,7 +254,7 @@ def account_erase(*, erasure_id) -> bool:
                 f"{erasure.files_removed} files.",
                 answer=False,
             )
-        private_files_delete_on_commit(*set(files))
+        private_files_delete_on_commit(*set(files_to_delete))
         transaction.on_commit(lambda: _user_caches_clear(user_id))
         transaction.on_commit(lambda: _erasure_done_send(address, erasure.pk))
     logger.info("Erased account of erasure %s: %s", erasure.pk, erasure.counts)

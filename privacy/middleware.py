@@ -35,7 +35,9 @@ class ConsentMiddleware:
 
         if new_choice is not None:
             cookie_choice_write(request, response, new_choice)
-        if self._analytics_allowed(request, choice) and self._countable(request, response):
+        # The cheap checks on the request first: most requests (the API, the admin, POSTs) are never counted, and
+        # asking whether a signed-in person consented costs a query.
+        if self._countable(request, response) and self._analytics_allowed(request, choice):
             usage_event_record(request=request, view_name=request.resolver_match.view_name)
             if ANALYTICS_COOKIE not in request.COOKIES:
                 response.set_cookie(

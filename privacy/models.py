@@ -486,8 +486,9 @@ class RestrictablePurpose(models.TextChoices):
 )
 class ProcessingRestriction(models.Model):
     """One restriction or objection in force: while the row exists, the purpose's code path does not run for
-    this person (privacy.selectors.processing_restricted). Lifting it deletes the row; both are consent events
-    too, so the history is in the consent log."""
+    this person (privacy.selectors.processing_restricted). Lifting it deletes the row. The history is not in the
+    consent log: each change is recorded as a completed privacy request of kind restriction
+    (privacy.services.processing_restrictions_set), shown in the person's requests and to staff."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="restrictions")
     purpose = models.CharField(max_length=20, choices=RestrictablePurpose.choices)
@@ -553,7 +554,6 @@ class AccountErasure(models.Model):
     subject_hash = models.CharField(max_length=64, blank=True)
     counts = models.JSONField(default=dict, blank=True, help_text="Rows removed or anonymised per data category.")
     files_removed = models.PositiveIntegerField(default=0)
-    notified_parties = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ("-requested_at",)
@@ -573,7 +573,6 @@ class RetentionRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     removed = models.JSONField(default=dict, blank=True, help_text="Rows deleted per model label.")
     files_removed = models.PositiveIntegerField(default=0)
-    accounts_erased = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ("-started_at",)

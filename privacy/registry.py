@@ -204,6 +204,9 @@ class PersonalDataEntry:
     export: Export
     erasure: Erasure
     description: str
+    # The model's own post_delete receiver deletes the files of every row deleted, however it goes (a cascade, a
+    # bulk delete, the admin): the retention sweep and erasure then count those files but leave deleting them to it.
+    files_deleted_by_signal: bool = False
 
     @property
     def file_fields(self) -> tuple[str, ...]:
@@ -260,9 +263,10 @@ def register(
     export: Export,
     erasure: Erasure,
     description: str,
+    files_deleted_by_signal: bool = False,
 ) -> type[models.Model]:
     """Declare how a model's personal data is kept, exported and erased. ``owner="self"`` for the user model."""
-    entry = PersonalDataEntry(model, category, owner, retention, export, erasure, description)
+    entry = PersonalDataEntry(model, category, owner, retention, export, erasure, description, files_deleted_by_signal)
     _registry[entry.label] = entry
     return model
 

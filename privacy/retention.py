@@ -49,7 +49,8 @@ def _delete_in_batches(entry: PersonalDataEntry, now: datetime, batch_size: int)
             batch = entry.model._default_manager.filter(pk__in=pks)
             files = [name for field in entry.file_fields for name in batch.values_list(field, flat=True) if name]
             batch.delete()
-            private_files_delete_on_commit(*files)
+            if not entry.files_deleted_by_signal:
+                private_files_delete_on_commit(*files)
         rows_removed += len(pks)
         files_removed += len(files)
         if len(pks) < batch_size:

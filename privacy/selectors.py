@@ -201,6 +201,17 @@ def privacy_request_list(*, user):
     return PrivacyRequest.objects.filter(user=user).order_by("-received_at")
 
 
+def privacy_requests_open_for_rectification(*, user):
+    """The person's requests that may authorise staff to correct their data (RGT-3): open rectification requests,
+    except an e-mailed one still waiting for its identity code. The admin's user form offers exactly these and the
+    service that records a correction accepts only these."""
+    from privacy.models import REQUEST_OPEN_STATUSES, PrivacyRequest, RequestChannel, RequestKind, RequestStatus
+
+    return PrivacyRequest.objects.filter(
+        user=user, kind=RequestKind.RECTIFICATION, status__in=REQUEST_OPEN_STATUSES
+    ).exclude(channel=RequestChannel.EMAIL, status=RequestStatus.RECEIVED)
+
+
 def privacy_requests_overdue(*, today=None):
     """Open requests (staff-wide, not owner-scoped) whose due date has passed."""
     from django.utils import timezone

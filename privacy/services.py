@@ -670,12 +670,6 @@ def identity_code_normalise(code: str) -> str:
     return "".join(code.split()).replace("-", "")
 
 
-def _account_for_address(address: str):
-    """The account whose address this is (addresses are stored lower-case; compared case-insensitively)."""
-    address = address.strip()
-    return get_user_model().objects.filter(email__iexact=address).first() if address else None
-
-
 def privacy_request_identity_code_state(request, *, now: datetime | None = None) -> str:
     """Where the identity check of a request stands, for staff: ``not_needed`` (not an e-mailed request waiting
     for verification), ``no_account`` (no account uses the address: it can only be declined), ``sending`` (the
@@ -719,10 +713,11 @@ def privacy_request_email_record(
     account matches, the identity cannot be verified and the request can only be declined (identity not
     verified).
     """
+    from accounts.selectors import user_by_email
     from privacy.models import RequestChannel
 
     requester_email = requester_email.strip()
-    account = user or _account_for_address(requester_email)
+    account = user or user_by_email(requester_email)
     request = privacy_request_create(
         kind=kind,
         channel=RequestChannel.EMAIL,
@@ -863,11 +858,13 @@ def privacy_request_rectification_record(*, request, actor, fields: list[str]) -
     from django.core.exceptions import ValidationError
 
     from privacy.models import RequestChannel, RequestKind, RequestStatus
+    from privacy.selectors import privacy_requests_open_for_rectification
 
-    if request.kind != RequestKind.RECTIFICATION or not request.is_open:
+    if not privacy_requests_open_for_rectification(user=request.user_id).filter(pk=request.pk).exists():
+        # Of the reasons it is refused, waiting for the identity code is the one staff can do something about.
+        if request.kind == RequestKind.RECTIFICATION and request.is_open and request.channel == RequestChannel.EMAIL:
+            raise ValidationError(PRIVACY_REQUEST_AWAITS_CODE)
         raise ValidationError("Only an open rectification request can record a correction.")
-    if request.channel == RequestChannel.EMAIL and request.status == RequestStatus.RECEIVED:
-        raise ValidationError(PRIVACY_REQUEST_AWAITS_CODE)
     if request.status == RequestStatus.RECEIVED:
         privacy_request_transition(request=request, to_status=RequestStatus.IDENTITY_VERIFIED, actor=actor)
     if request.status != RequestStatus.IN_PROGRESS:
@@ -947,12 +944,13 @@ def processing_restrictions_set(*, user, purposes, actor=None) -> set[str]:
     from django.core.exceptions import ValidationError
 
     from privacy.models import ProcessingRestriction, RequestChannel, RequestKind, RequestStatus, RestrictablePurpose
+    from privacy.selectors import processing_restrictions_of
 
     wanted = set(purposes)
     unknown = wanted - set(RestrictablePurpose.values)
     if unknown:
         raise ValidationError(f"Unknown purposes: {', '.join(sorted(unknown))}.")
-    current = set(ProcessingRestriction.objects.filter(user=user).values_list("purpose", flat=True))
+    current = processing_restrictions_of(user)
     added, lifted = wanted - current, current - wanted
     if not added and not lifted:
         return current

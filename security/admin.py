@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 
 from security.models import IncidentAffectedUser, SecurityEvent, SecurityIncident, StaffAccessLog
 from security.services import security_incident_notify_enqueue
@@ -61,6 +62,7 @@ class SecurityIncidentAdmin(admin.ModelAdmin):
 
     list_display = ("title", "status", "detected_at", "recorded_by", "affected_count", "notification_requested_at")
     list_filter = ("status",)
+    list_select_related = ("recorded_by",)
     date_hierarchy = "detected_at"
     readonly_fields = ("recorded_by", "notification_requested_at", "created_at")
     fields = (
@@ -78,9 +80,13 @@ class SecurityIncidentAdmin(admin.ModelAdmin):
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.display(description="Affected")
+    def get_queryset(self, request):
+        # Counted in the list's one query, not one query per row.
+        return super().get_queryset(request).annotate(affected_total=Count("affected"))
+
+    @admin.display(description="Affected", ordering="affected_total")
     def affected_count(self, obj: SecurityIncident) -> int:
-        return obj.affected.count()
+        return obj.affected_total
 
     @admin.action(description="Notify affected users (by e-mail, once each)", permissions=["change"])
     def notify_affected_users(self, request, queryset) -> None:

@@ -15,6 +15,8 @@ Security log (security.SecurityEvent)  no                         view
 Security incidents                     no                         view, add, change; add/view affected users
 Staff access log                       no                         view
 Store connections, deletion notices    no                         view (with the notices' attempts); RGT-7
+Retention status, data map             no                         view (/staff/privacy/retention/, data-map/)
+Usage dashboard (counts only)          no                         view (/staff/analytics/)
 =====================================  =========================  ===========================================
 
 Neither group may delete anything, change a user, or change a consent event. A staff member is made staff
@@ -61,6 +63,10 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
         "stores.view_storeconnection",
         "stores.view_storenotice",
         "stores.view_storenoticeattempt",
+        # The staff pages outside the admin: the retention status and data map (view_retentionrun), and the usage
+        # dashboard (view_usageevent). Neither model has an admin, so these open no row about anyone.
+        "privacy.view_retentionrun",
+        "privacy.view_usageevent",
     ),
 }
 

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from accounts.selectors import user_by_email
 from accounts.user_agents import device_name
 from privacy.services import ip_truncate
 from security.models import (
@@ -73,7 +74,7 @@ def security_sign_in_failed_record(*, credentials: dict, request: HttpRequest | 
     login = credentials.get("email") or credentials.get("username") or credentials.get("login") or ""
     if not isinstance(login, str) or not login.strip():
         return None
-    user = get_user_model().objects.filter(email__iexact=login.strip()).first()
+    user = user_by_email(login)
     if user is not None:
         return security_event_record(kind=EventKind.SIGN_IN_FAILED, user=user, request=request)
     return security_event_record(
@@ -96,13 +97,18 @@ def staff_access_record(
 ) -> StaffAccessLog:
     """Record that a staff member opened (listed, changed, deleted…) records of a model holding personal data.
 
-    Only ids are stored about the subject, never a name or address; a subject erased since (or in this very
-    request, e.g. deleting the account) is not linked.
+    Only ids are stored about the subject, never a name or address; a subject erased in this very request (staff
+    deleted the account) is not linked. Only a deletion can have removed them since the page looked them up, so
+    only a deletion pays for the check: every other audited page is one INSERT.
     """
     if action not in AccessAction.values:
         raise ValueError(f"Unknown staff access action: {action!r}.")
-    if subject_id is not None and not get_user_model().objects.filter(pk=subject_id).exists():
-        subject_id, object_id, path = None, "", ""  # erased (in this very request, maybe): keep no trace of them
+    if (
+        action == AccessAction.DELETE
+        and subject_id is not None
+        and not get_user_model().objects.filter(pk=subject_id).exists()
+    ):
+        subject_id, object_id, path = None, "", ""  # erased by this deletion: keep no trace of them
     return StaffAccessLog.objects.create(
         staff=staff,
         subject_id=subject_id,

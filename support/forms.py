@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from support.services import BODY_MAX_LENGTH, MAX_ATTACHMENTS, SUBJECT_MAX_LENGTH
+from core.images import human_bytes
+from support.services import ATTACHMENT_MAX_BYTES, BODY_MAX_LENGTH, MAX_ATTACHMENTS, SUBJECT_MAX_LENGTH
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,application/pdf,.jpg,.jpeg,.png,.webp,.heic,.heif,.pdf"
 
@@ -28,8 +29,8 @@ def _attachments_field() -> MultipleFileField:
     return MultipleFileField(
         required=False,
         label="Attachments",
-        help_text=f"Up to {MAX_ATTACHMENTS} pictures or PDF files, 10 MB each. Location and camera details are "
-        "removed from pictures.",
+        help_text=f"Up to {MAX_ATTACHMENTS} pictures or PDF files, {human_bytes(ATTACHMENT_MAX_BYTES)} each. "
+        "Location and camera details are removed from pictures.",
         widget=MultipleFileInput(attrs={"accept": ACCEPT}),
     )
 

@@ -97,6 +97,7 @@ class SupportMessage(models.Model):
     export=Export.rows(),
     erasure=Erasure.delete(),
     description="Pictures (with their metadata removed) and PDF files you attached to support messages.",
+    files_deleted_by_signal=True,  # support/signals.py
 )
 class SupportAttachment(models.Model):
     """A picture or PDF attached to a message. The stored name is random; the user's file name is not kept,

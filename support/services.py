@@ -25,7 +25,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from core.images import ImageRejected, image_process, image_validate
+from core.images import ImageRejected, human_bytes, image_process, image_validate, read_limited
 from support.models import SupportAttachment, SupportMessage, SupportThread, ThreadStatus
 
 logger = logging.getLogger(__name__)
@@ -56,52 +56,23 @@ def _upload_name(upload: Any, position: int) -> str:
     return name.rsplit("/", 1)[-1][:80] or f"Attachment {position}"
 
 
-def _upload_size(upload: Any) -> int | None:
-    size = getattr(upload, "size", None)
-    return size if isinstance(size, int) else None
-
-
-def _read_head(upload: Any, count: int) -> bytes:
-    upload.seek(0)
-    head = upload.read(count)
-    upload.seek(0)
-    return head
-
-
-def _read_all(upload: Any, limit: int) -> bytes:
-    upload.seek(0)
-    data = upload.read(limit + 1)
-    upload.seek(0)
-    return data
-
-
-def _human_size(size: int) -> str:
-    """``10 MB``, ``1.5 MB``, ``200 KB``, ``100 bytes``."""
-    if size < 1024:
-        return f"{size} bytes"
-    unit, value = ("KB", size / 1024) if size < 1024 * 1024 else ("MB", size / (1024 * 1024))
-    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
-
-
 def _prepare_one(upload: Any, *, name: str) -> PreparedAttachment:
     """Check one upload and return what will be stored; raises ValidationError with a sentence for people."""
-    size = _upload_size(upload)
-    limit = ATTACHMENT_MAX_BYTES
     too_large = ValidationError(
-        f"{name}: the file is larger than the {_human_size(limit)} limit. Please attach a smaller one.",
+        f"{name}: the file is larger than the {human_bytes(ATTACHMENT_MAX_BYTES)} limit. Please attach a smaller one.",
         code="too_large",
     )
-    if size is not None and size > limit:
-        raise too_large
-    if _read_head(upload, len(PDF_SIGNATURE)) == PDF_SIGNATURE:
-        data = _read_all(upload, limit)
-        if len(data) > limit:
-            raise too_large
+    try:
+        # Read once, never more than the limit: the size Django measured refuses a big file without reading it.
+        data = read_limited(upload, ATTACHMENT_MAX_BYTES)
+    except ImageRejected as exc:
+        raise too_large from exc
+    if data.startswith(PDF_SIGNATURE):
         return PreparedAttachment(content=data, content_type="application/pdf", extension=".pdf")
     try:
         # Cheap checks first (type, size, pixel count, a cut-off file, nothing decoded), then the full pipeline.
-        image_validate(upload)
-        processed = image_process(upload, max_side=IMAGE_MAX_SIDE, output_format="JPEG", quality=IMAGE_QUALITY)
+        image_validate(data)
+        processed = image_process(data, max_side=IMAGE_MAX_SIDE, output_format="JPEG", quality=IMAGE_QUALITY)
     except ImageRejected as exc:
         if exc.code == "not_an_image" or exc.code == "unsupported_type":
             raise ValidationError(

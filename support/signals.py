@@ -2,7 +2,9 @@
 
 A receiver rather than a service, because support rows are also deleted in bulk and by cascade (the retention
 sweep, erasure, a deleted account, the admin), where no service of ours runs. Django sends ``post_delete`` for
-every attachment row in those cases too, since a model with receivers is never "fast-deleted".
+every attachment row in those cases too, since a model with receivers is never "fast-deleted". So this receiver
+is the one thing that deletes attachment files: the model's privacy declaration says so
+(``files_deleted_by_signal``), and the retention sweep and erasure leave these files to it.
 """
 
 from __future__ import annotations

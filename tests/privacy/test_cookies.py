@@ -109,3 +109,19 @@ def test_a_banner_choice_made_before_signing_in_joins_the_account(client, user):
     client.post("/privacy/cookies/", {"choice": "accept"})
     client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
     assert consent_given(user, "analytics")
+
+
+def test_an_api_call_is_never_counted_so_the_consent_log_is_not_asked(client, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    consent_record(user=user, purpose="analytics", choice="granted", method="settings", channel="web")
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/privacy-requests/")
+    assert response.status_code == 200
+    assert not [q["sql"] for q in queries if "privacy_consentevent" in q["sql"]]
+    assert not UsageEvent.objects.exists()
+
+    client.get("/closet/")
+    assert UsageEvent.objects.get().view_name == "closet:item-list"

@@ -321,6 +321,33 @@ def test_an_unverified_e_mailed_rectification_is_not_offered_for_a_correction(ad
     assert not AdminUserChangeForm(instance=user).fields["rectification_request"].queryset.exists()
 
 
+def test_the_admin_form_offers_exactly_the_requests_the_correction_service_accepts(admin_user, user, other_user):
+    from accounts.forms import AdminUserChangeForm
+    from privacy.selectors import privacy_requests_open_for_rectification
+
+    def rectification(**kwargs) -> PrivacyRequest:
+        return PrivacyRequestFactory(user=user, kind="rectification", **kwargs)
+
+    usable = {rectification(), rectification(status="identity_verified"), rectification(status="in_progress")}
+    usable.add(rectification(channel="email", status="identity_verified"))
+    unusable = [
+        rectification(channel="email"),  # still waiting for its code
+        rectification(status="completed"),
+        PrivacyRequestFactory(user=user, kind="access"),
+        PrivacyRequestFactory(user=other_user, kind="rectification"),
+    ]
+
+    assert set(privacy_requests_open_for_rectification(user=user)) == usable
+    assert set(AdminUserChangeForm(instance=user).fields["rectification_request"].queryset) == usable
+    for request in unusable[:3]:
+        with pytest.raises(ValidationError):
+            privacy_request_rectification_record(request=request, actor=admin_user, fields=["display_name"])
+    for request in usable:
+        privacy_request_rectification_record(request=request, actor=admin_user, fields=["display_name"])
+        request.refresh_from_db()
+        assert request.status == RequestStatus.COMPLETED
+
+
 # --- Declining -------------------------------------------------------------------------------------------------
 
 

@@ -85,6 +85,17 @@ def test_each_change_is_recorded_as_a_completed_request(user):
     ]
 
 
+def test_a_restriction_change_is_a_request_and_writes_nothing_to_the_consent_log(user):
+    from privacy.models import ConsentEvent
+    from privacy.selectors import processing_restrictions_of
+
+    assert processing_restrictions_set(user=user, purposes={"ai", "marketing"}) == {"ai", "marketing"}
+    assert processing_restrictions_set(user=user, purposes={"ai", "marketing"}) == processing_restrictions_of(user)
+    assert processing_restrictions_set(user=user, purposes={"ai"}) == {"ai"} == processing_restrictions_of(user)
+    assert not ConsentEvent.objects.exists()
+    assert PrivacyRequest.objects.filter(user=user, kind=RequestKind.RESTRICTION).count() == 2
+
+
 def test_the_settings_form_saves_restrictions_and_refuses_unknown_ones(client, user):
     client.force_login(user)
     page = client.get("/settings/privacy/")

@@ -134,3 +134,25 @@ def test_the_affected_people_are_picked_with_a_search_box(client, user, other_us
     )
     assert response.status_code == 200
     assert [r["id"] for r in response.json()["results"]] == [str(user.pk)]
+
+
+def test_the_incident_list_counts_the_affected_people_without_a_query_per_row(client, privacy_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def list_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/admin/security/securityincident/", {"o": "4"})  # ordered by "Affected"
+        assert response.status_code == 200
+        return len(queries)
+
+    client.force_login(privacy_officer)
+    IncidentAffectedUserFactory.create_batch(2, incident=SecurityIncidentFactory(title="Two affected"))
+    list_queries()  # the first page of a session also saves the session and caches the policies
+    one_incident = list_queries()
+    for _ in range(3):
+        IncidentAffectedUserFactory(incident=SecurityIncidentFactory())
+    assert list_queries() == one_incident
+
+    page = client.get("/admin/security/securityincident/").content.decode()
+    assert '<td class="field-affected_count">2</td>' in page

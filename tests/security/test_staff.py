@@ -107,6 +107,21 @@ def test_neither_role_may_delete_a_user_or_change_a_consent_event(client, user, 
     assert user.email == "alice@example.com"
 
 
+@pytest.mark.parametrize("url", ["/staff/analytics/", "/staff/privacy/retention/", "/staff/privacy/data-map/"])
+def test_the_staff_pages_open_to_a_privacy_officer_and_not_to_support(client, support_agent, privacy_officer, url):
+    client.force_login(privacy_officer)
+    assert client.get(url).status_code == 200
+    client.force_login(support_agent)
+    assert client.get(url).status_code == 403
+
+
+def test_the_admin_index_links_a_privacy_officer_to_the_usage_dashboard(client, support_agent, privacy_officer):
+    client.force_login(privacy_officer)
+    assert "/staff/analytics/" in client.get("/admin/").content.decode()
+    client.force_login(support_agent)
+    assert "/staff/analytics/" not in client.get("/admin/").content.decode()
+
+
 # --- Staff access log ----------------------------------------------------------------------------------------
 
 
@@ -175,6 +190,32 @@ def test_when_the_subject_is_erased_the_log_keeps_no_link_to_them(client, user, 
     assert kept == {"subject_id": None, "model_label": "accounts.User", "object_id": "", "action": "view", "path": ""}
     assert user_pk != privacy_officer.pk
     assert log.staff == privacy_officer, "who looked is still on record"
+
+
+def test_a_staff_member_deleting_an_account_is_logged_without_a_link_to_it(client, user, superuser):
+    client.force_login(superuser)
+    assert client.post(f"/admin/accounts/user/{user.pk}/delete/", {"post": "yes"}).status_code == 302
+
+    assert not type(user).objects.filter(pk=user.pk).exists()
+    log = StaffAccessLog.objects.get()
+    assert (log.action, log.subject, log.object_id, log.path) == (AccessAction.DELETE, None, "", "")
+
+
+def test_logging_a_page_that_deletes_nothing_does_not_look_the_subject_up_again(user, privacy_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from security.services import staff_access_record
+
+    for action in (AccessAction.VIEW, AccessAction.CHANGE, AccessAction.HISTORY):
+        with CaptureQueriesContext(connection) as queries:
+            staff_access_record(
+                staff=privacy_officer, model=User, action=action, path="/admin/", object_id=str(user.pk),
+                subject_id=user.pk,
+            )  # fmt: skip
+        assert [q["sql"].split()[0] for q in queries if "accounts_user" in q["sql"]] == [], action
+    assert set(StaffAccessLog.objects.values_list("subject", flat=True)) == {user.pk}
 
 
 def test_support_staff_who_may_only_view_requests_cannot_move_them_with_an_action(client, support_agent, user):

@@ -184,3 +184,78 @@ def test_a_deleted_account_takes_its_support_files_with_it(user, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         user.delete()
     assert stored_files() == [] and not SupportThread.objects.exists()
+
+
+@pytest.fixture
+def deleted_files(monkeypatch):
+    """Every name the storage is asked to delete, in order (a name twice means two mechanisms deleted it)."""
+    from django.core.files.storage import default_storage
+
+    storage_class = default_storage.__class__
+    original = storage_class.delete
+    asked: list[str] = []
+
+    def delete(self, name):
+        asked.append(name)
+        return original(self, name)
+
+    monkeypatch.setattr(storage_class, "delete", delete)
+    return asked
+
+
+def test_the_retention_sweep_leaves_attachment_files_to_the_receiver_and_each_goes_once(
+    user, deleted_files, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from privacy.retention import retention_sweep
+
+    old, recent = SupportAttachmentFactory(message__thread__owner=user), SupportAttachmentFactory()
+    long_ago = timezone.now() - timedelta(days=400)
+    SupportAttachment.objects.filter(pk=old.pk).update(created_at=long_ago)
+    SupportMessage.objects.filter(pk=old.message_id).update(created_at=long_ago)
+    SupportThread.objects.filter(pk=old.message.thread_id).update(last_message_at=long_ago, created_at=long_ago)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = retention_sweep()
+
+    assert deleted_files == [old.file.name]
+    assert stored_files() == [recent.file.name]
+    assert run.removed["support.SupportAttachment"] == 1 and run.files_removed == 1
+
+
+def test_erasing_an_account_deletes_each_support_file_once_and_counts_it(
+    user, deleted_files, django_capture_on_commit_callbacks
+):
+    from privacy.erasure import account_erase, account_erasure_start
+
+    attachments = SupportAttachmentFactory.create_batch(2, message__thread__owner=user)
+    erasure = account_erasure_start(user=user, actor=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert account_erase(erasure_id=erasure.pk)
+
+    assert sorted(deleted_files) == sorted(a.file.name for a in attachments)
+    assert stored_files() == []
+    erasure.refresh_from_db()
+    assert erasure.files_removed == 2
+
+
+def test_a_pdf_over_the_limit_is_refused_even_when_its_size_was_not_measured(user, monkeypatch):
+    from tests.support.factories import PDF_BYTES
+
+    monkeypatch.setattr(services, "ATTACHMENT_MAX_BYTES", len(PDF_BYTES) - 1)
+    stream = io.BytesIO(PDF_BYTES)  # a plain stream: no size reported, so the limit is found by reading
+    with pytest.raises(ValidationError, match="Attachment 1: the file is larger than the"):
+        support_thread_create(owner=user, subject="Hi", body="Hello", attachments=[stream])
+    assert stored_files() == []
+
+
+def test_the_forms_state_the_same_size_limit_the_service_enforces():
+    from core.images import human_bytes
+    from support.forms import SupportReplyForm, SupportThreadForm
+
+    limit = human_bytes(services.ATTACHMENT_MAX_BYTES)
+    for form in (SupportThreadForm(), SupportReplyForm()):
+        assert f"{limit} each" in str(form.fields["attachments"].help_text)
