@@ -7,6 +7,5 @@ urlpatterns = [
     path("", include("closet.api.urls")),
     path("", include("privacy.api.urls")),
     path("", include("support.api.urls")),
-    path("", include("security.api.urls")),
     path("", include("stores.api.urls")),
 ]

@@ -12,10 +12,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.viewsets import OwnerScopedViewSet
+from core.images import human_bytes
 from core.storage import private_url
 from support.models import SupportAttachment, SupportMessage, SupportThread, ThreadStatus
 from support.selectors import support_thread_list, support_thread_messages
 from support.services import (
+    ATTACHMENT_MAX_BYTES,
     BODY_MAX_LENGTH,
     MAX_ATTACHMENTS,
     SUBJECT_MAX_LENGTH,
@@ -25,7 +27,7 @@ from support.services import (
 
 ATTACHMENTS_HELP = (
     f"Up to {MAX_ATTACHMENTS} files (multipart, one part each): pictures (JPEG, PNG, WebP, HEIC; stored "
-    "re-encoded without metadata) or PDF files, 10 MB each."
+    f"re-encoded without metadata) or PDF files, {human_bytes(ATTACHMENT_MAX_BYTES)} each."
 )
 
 
