@@ -188,14 +188,7 @@ def store_connection_grant(
             # The store's tokens carry the scopes they were issued with, and a refresh keeps them: end them, so
             # the store has to come back through a code holding only what the person grants now.
             Token.objects.filter(client_id=store.client_id, user=user).delete()
-    consent_record(
-        purpose=store.consent_purpose,
-        choice=Choice.GRANTED,
-        method=Method.STORE_CONNECTION,
-        channel=_channel(request),
-        user=user,
-        request=request,
-    )
+    _consent_screen_record(store=store, user=user, choice=Choice.GRANTED, request=request)
     return connection
 
 
@@ -205,15 +198,20 @@ def store_connection_decline(*, user, store: Store, request: HttpRequest | None 
     nothing is written. Returns whether an event was written."""
     if store_connection_active(store=store, user=user) is not None:
         return False
+    _consent_screen_record(store=store, user=user, choice=Choice.DECLINED, request=request)
+    return True
+
+
+def _consent_screen_record(*, store: Store, user, choice: str, request: HttpRequest | None) -> None:
+    """The person's answer on the store's consent screen, in the consent log (CON-2)."""
     consent_record(
         purpose=store.consent_purpose,
-        choice=Choice.DECLINED,
+        choice=choice,
         method=Method.STORE_CONNECTION,
         channel=_channel(request),
         user=user,
         request=request,
     )
-    return True
 
 
 @transaction.atomic
